@@ -1,0 +1,26 @@
+// `npm start`: apply the local D1 migrations, build the UI, and serve UI + API with wrangler dev on
+// http://127.0.0.1:${PORT:-8787}. State persists under .wrangler/state. Cron Triggers run on demand:
+//   curl "http://127.0.0.1:8787/__scheduled?cron=0+*+*+*+*"
+import { spawn, spawnSync } from "node:child_process";
+import { bin, root, toolEnv } from "./tool-env.mjs";
+
+const port = process.env.PORT ?? "8787";
+
+function step(label, args) {
+  console.log(`> ${label}`);
+  const result = spawnSync(process.execPath, args, { cwd: root, env: toolEnv, stdio: "inherit" });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+step("migrations (collector)", [bin.wrangler, "d1", "migrations", "apply", "COLLECTOR_DB", "--local"]);
+step("migrations (analytic)", [bin.wrangler, "d1", "migrations", "apply", "ANALYTIC_DB", "--local"]);
+step("ui build", [bin.vite, "build", "--logLevel", "warn"]);
+
+// wrangler itself (not npx) so that a signal reaches it and it stops its workerd children.
+const dev = spawn(
+  process.execPath,
+  [bin.wrangler, "dev", "--ip", "127.0.0.1", "--port", port, "--test-scheduled", "--show-interactive-dev-session=false"],
+  { cwd: root, env: toolEnv, stdio: "inherit" },
+);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => dev.kill(signal));
+dev.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));

@@ -1,0 +1,38 @@
+// `npm test`: typecheck the three runtimes, build the UI, run every vitest project, and end with
+// the plain line "N passed, N failed" that CI reads.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { bin, root, toolEnv } from "./tool-env.mjs";
+
+const run = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, stdio: "inherit" }).status;
+
+let failedSteps = 0;
+console.log("> wrangler types --check (worker-configuration.d.ts matches wrangler.toml)");
+if (run([bin.wrangler, "types", "--check", "--strict-vars=false"]) !== 0) failedSteps++;
+for (const project of [".", "ui", "tsconfig.node.json"]) {
+  console.log(`> tsc -p ${project}`);
+  if (run([bin.tsc, "--noEmit", "-p", project]) !== 0) failedSteps++;
+}
+console.log("> ui build");
+if (run([bin.vite, "build", "--logLevel", "warn"]) !== 0) failedSteps++;
+
+const report = path.join(root, ".vitest.json");
+rmSync(report, { force: true });
+const vitestStatus = run([
+  bin.vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
+]);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+if (existsSync(report)) {
+  const r = JSON.parse(readFileSync(report, "utf8"));
+  passed = r.numPassedTests;
+  failed = r.numFailedTests;
+  skipped = r.numPendingTests + r.numTodoTests;
+}
+// A failed typecheck or build, or a suite that could not load, counts as a failure too.
+if (failedSteps > 0 || (vitestStatus !== 0 && failed === 0)) failed += Math.max(failedSteps, 1);
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+process.exit(failed > 0 ? 1 : 0);

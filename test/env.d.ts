@@ -1,0 +1,11 @@
+import type { D1Migration } from "cloudflare:test";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      COLLECTOR_MIGRATIONS: D1Migration[];
+      ANALYTIC_MIGRATIONS: D1Migration[];
+    }
+  }
+}
+export {};

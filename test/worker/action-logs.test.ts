@@ -1,0 +1,181 @@
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { countStoredActionLogIds } from "../../worker/db/installation-state";
+import type { Installation } from "../../worker/durable/installation";
+import { count, freshUid, httpRequestLog, nailgunTaskLog, postJson } from "./helpers";
+
+type Result = { master_node_uid: string; external_id: number; status: string };
+const post = async (logs: unknown[]) => {
+  const res = await postJson("/api/v1/action_logs/", { action_logs: logs });
+  expect(res.status).toBe(200);
+  const body = await res.json<{ status: string; exec_time: number; action_logs: Result[] }>();
+  expect(body.status).toBe("ok");
+  return body.action_logs;
+};
+const statusCounts = (results: Result[]) =>
+  results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
+const stub = (uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
+
+/** Counts the D1 calls an installation's object makes, by wrapping its binding in place. */
+async function countD1Calls(uid: string): Promise<string[]> {
+  const calls: string[] = [];
+  await runInDurableObject(stub(uid), (instance: Installation) => {
+    const holder = instance as unknown as { env: Env };
+    const real = holder.env.COLLECTOR_DB;
+    const counting = new Proxy(real, {
+      get(target, key) {
+        const value = Reflect.get(target, key);
+        if (typeof value !== "function") return value;
+        return (...args: unknown[]) => {
+          calls.push(key === "batch" ? `batch(${(args[0] as unknown[]).length})` : String(key));
+          return value.apply(target, args);
+        };
+      },
+    });
+    holder.env = { ...holder.env, COLLECTOR_DB: counting };
+  });
+  return calls;
+}
+
+describe("POST action_logs", () => {
+  afterEach(async () => {
+    await env.COLLECTOR_DB.exec("DROP TRIGGER IF EXISTS fail_action_log");
+  });
+
+  it("adds new logs and copies action_type and action_name into their columns", async () => {
+    const uid = freshUid();
+    const results = await post(range(1, 10).map((i) => httpRequestLog(uid, i)));
+    expect(results).toEqual(range(1, 10).map((i) => ({ master_node_uid: uid, external_id: i, status: "added" })));
+    const row = await env.COLLECTOR_DB.prepare(
+      "SELECT action_type, action_name, body FROM action_logs WHERE master_node_uid = ? AND external_id = 3",
+    ).bind(uid).first<{ action_type: string; action_name: string; body: string }>();
+    expect(row).toMatchObject({ action_type: "http_request", action_name: "deploy" });
+    expect(JSON.parse(row!.body)).toEqual(httpRequestLog(uid, 3).body);
+  });
+
+  it("answers 100 re-posted logs existed and 50 new ones added", async () => {
+    const uid = freshUid();
+    await post(range(1, 100).map((i) => httpRequestLog(uid, i)));
+    const results = await post(range(1, 150).map((i) => httpRequestLog(uid, i)));
+    expect(statusCounts(results)).toEqual({ existed: 100, added: 50 });
+    expect(results.filter((r) => r.status === "added").map((r) => r.external_id)).toEqual(range(101, 50));
+    expect(await count("action_logs", uid)).toBe(150);
+  });
+
+  it("does not change the stored body of an existing log", async () => {
+    const uid = freshUid();
+    await post([httpRequestLog(uid, 1, { action_name: "original" })]);
+    expect(statusCounts(await post([httpRequestLog(uid, 1, { action_name: "changed" })]))).toEqual({ existed: 1 });
+    const row = await env.COLLECTOR_DB.prepare("SELECT action_name FROM action_logs WHERE master_node_uid = ?").bind(uid).first();
+    expect(row).toEqual({ action_name: "original" });
+  });
+
+  it("skips an unfinished nailgun task without storing it, and stores it once it arrives finished", async () => {
+    const uid = freshUid();
+    expect(await post([nailgunTaskLog(uid, 7, null), nailgunTaskLog(uid, 8, "")])).toEqual([
+      { master_node_uid: uid, external_id: 7, status: "skipped" },
+      { master_node_uid: uid, external_id: 8, status: "skipped" },
+    ]);
+    expect(await count("action_logs", uid)).toBe(0);
+    expect(statusCounts(await post([nailgunTaskLog(uid, 7, "2015-06-01T10:05:00")]))).toEqual({ added: 1 });
+    const row = await env.COLLECTOR_DB.prepare("SELECT action_type, body FROM action_logs WHERE master_node_uid = ?")
+      .bind(uid).first<{ action_type: string; body: string }>();
+    expect(row!.action_type).toBe("nailgun_task");
+    expect(JSON.parse(row!.body).end_timestamp).toBe("2015-06-01T10:05:00");
+  });
+
+  it("collapses duplicate keys in one request to the last, answering each key once", async () => {
+    const uid = freshUid();
+    const results = await post([
+      httpRequestLog(uid, 1, { action_name: "first" }),
+      httpRequestLog(uid, 2),
+      httpRequestLog(uid, 1, { action_name: "last" }),
+    ]);
+    expect(results.map((r) => [r.external_id, r.status])).toEqual([[1, "added"], [2, "added"]]);
+    const row = await env.COLLECTOR_DB.prepare("SELECT action_name FROM action_logs WHERE master_node_uid = ? AND external_id = 1")
+      .bind(uid).first();
+    expect(row).toEqual({ action_name: "last" });
+  });
+
+  it("handles logs of several installations in one request, each in its own object", async () => {
+    const [a, b] = [freshUid("a"), freshUid("b")];
+    await post([httpRequestLog(a, 1)]);
+    const results = await post([httpRequestLog(a, 1), httpRequestLog(b, 1), httpRequestLog(a, 2)]);
+    expect(results).toEqual([
+      { master_node_uid: a, external_id: 1, status: "existed" },
+      { master_node_uid: b, external_id: 1, status: "added" },
+      { master_node_uid: a, external_id: 2, status: "added" },
+    ]);
+    expect(await runInDurableObject(stub(b), (_: Installation, state) => countStoredActionLogIds(state.storage.sql))).toBe(1);
+  });
+
+  it("answers stored logs existed from the object's memory without reading D1", async () => {
+    const uid = freshUid();
+    await post(range(1, 5).map((i) => httpRequestLog(uid, i)));
+    // Remove the rows behind the object's back: only its own memory can still know them.
+    await env.COLLECTOR_DB.prepare("DELETE FROM action_logs WHERE master_node_uid = ?").bind(uid).run();
+    expect(statusCounts(await post(range(1, 5).map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 5 });
+    expect(await count("action_logs", uid)).toBe(0);
+  });
+
+  it("falls back on D1's unique key when the object has lost its memory", async () => {
+    const uid = freshUid();
+    await post(range(1, 5).map((i) => httpRequestLog(uid, i)));
+    await runInDurableObject(stub(uid), (_: Installation, state) => {
+      state.storage.sql.exec("DELETE FROM action_log_keys");
+    });
+    expect(statusCounts(await post(range(1, 6).map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 5, added: 1 });
+    expect(await count("action_logs", uid)).toBe(6);
+  });
+
+  it("leaves one row for two concurrent identical requests, one answered added and the other existed", async () => {
+    const uid = freshUid();
+    const logs = range(1, 50).map((i) => httpRequestLog(uid, i));
+    const [first, second] = await Promise.all([post(logs), post(logs)]);
+    expect(await count("action_logs", uid)).toBe(50);
+    const added = [...first!, ...second!].filter((r) => r.status === "added");
+    expect(added).toHaveLength(50);
+    expect(new Set(added.map((r) => r.external_id)).size).toBe(50);
+    expect(statusCounts([...first!, ...second!])).toEqual({ added: 50, existed: 50 });
+  });
+
+  it("stores no row of a batch that fails in its middle, answers failed, and accepts the logs once the fault is gone", async () => {
+    const uid = freshUid();
+    await env.COLLECTOR_DB.exec(
+      "CREATE TRIGGER fail_action_log BEFORE INSERT ON action_logs WHEN NEW.external_id = 95 BEGIN SELECT RAISE(ABORT, 'forced failure'); END",
+    );
+    // Bodies of ~6 KB make the 100 logs span two insert statements (about 83 per 512 KiB chunk);
+    // the fault is in the second, so the first statement's rows must be rolled back too.
+    const padding = "p".repeat(6000);
+    const logs = range(1, 100).map((i) => httpRequestLog(uid, i, { additional_info: { request_data: { padding }, response_data: {} } }));
+    const calls = await countD1Calls(uid);
+    const results = await post([...logs, nailgunTaskLog(uid, 500, null)]);
+    expect(calls).toEqual(["prepare", "prepare", "batch(2)"]);
+    expect(statusCounts(results)).toEqual({ failed: 100, skipped: 1 });
+    expect(await count("action_logs", uid)).toBe(0);
+
+    await env.COLLECTOR_DB.exec("DROP TRIGGER fail_action_log");
+    expect(statusCounts(await post(logs))).toEqual({ added: 100 });
+    expect(await count("action_logs", uid)).toBe(100);
+  });
+
+  it("fails only the installation whose write failed when a request mixes installations", async () => {
+    const [good, bad] = [freshUid("good"), freshUid("bad")];
+    await env.COLLECTOR_DB.exec(
+      `CREATE TRIGGER fail_action_log BEFORE INSERT ON action_logs WHEN NEW.master_node_uid = '${bad}' BEGIN SELECT RAISE(ABORT, 'forced failure'); END`,
+    );
+    const results = await post([httpRequestLog(good, 1), httpRequestLog(bad, 1), httpRequestLog(good, 2)]);
+    expect(results.map((r) => r.status)).toEqual(["added", "failed", "added"]);
+    expect(await count("action_logs", good)).toBe(2);
+    expect(await count("action_logs", bad)).toBe(0);
+  });
+
+  it("writes 100 logs with one D1 batch of one statement, not one round trip per log", async () => {
+    const uid = freshUid();
+    const calls = await countD1Calls(uid);
+    expect(statusCounts(await post(range(1, 100).map((i) => httpRequestLog(uid, i))))).toEqual({ added: 100 });
+    expect(calls).toEqual(["prepare", "batch(1)"]);
+  });
+});

@@ -1,0 +1,56 @@
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { listJobRuns } from "../../worker/db/analytic";
+import { type CronJob, dispatchScheduled, SCHEDULE, UnknownCronError } from "../../worker/cron/dispatcher";
+import worker from "../../worker/index";
+
+const job = (name: string, run: CronJob["run"]): CronJob => ({ name, run });
+
+describe("cron dispatcher", () => {
+  it("runs the jobs of a cron expression in order and records each run with what it did", async () => {
+    const order: string[] = [];
+    const schedule = {
+      "*/5 * * * *": [
+        job("first", async (_, t) => (order.push("first"), { rowsRead: 3, window: t })),
+        job("second", async () => (order.push("second"), { rowsWritten: 1 })),
+      ],
+    };
+    const outcomes = await dispatchScheduled(env, "*/5 * * * *", 1_700_000_000_000, schedule);
+    expect(order).toEqual(["first", "second"]);
+    expect(outcomes).toEqual([{ job: "first", ok: true }, { job: "second", ok: true }]);
+    const runs = (await listJobRuns(env.ANALYTIC_DB)).filter((r) => r.scheduledTime === 1_700_000_000_000);
+    expect(runs.map((r) => [r.job, r.status, JSON.parse(r.detail!)])).toEqual([
+      ["second", "ok", { rowsWritten: 1 }],
+      ["first", "ok", { rowsRead: 3, window: 1_700_000_000_000 }],
+    ]);
+    expect(runs.every((r) => r.finishedAt! >= r.startedAt)).toBe(true);
+  });
+
+  it("still runs the later jobs when one fails, records the failure, and fails the invocation", async () => {
+    let laterRan = false;
+    const schedule = {
+      "0 * * * *": [
+        job("broken", async () => {
+          throw new Error("boom");
+        }),
+        job("later", async () => ((laterRan = true), {})),
+      ],
+    };
+    await expect(dispatchScheduled(env, "0 * * * *", 1_700_000_360_000, schedule)).rejects.toThrow(/broken/);
+    expect(laterRan).toBe(true);
+    const runs = (await listJobRuns(env.ANALYTIC_DB)).filter((r) => r.scheduledTime === 1_700_000_360_000);
+    expect(runs.find((r) => r.job === "broken")).toMatchObject({ status: "failed" });
+    expect(JSON.parse(runs.find((r) => r.job === "broken")!.detail!).error).toContain("boom");
+  });
+
+  it("refuses a cron expression it has no jobs for", async () => {
+    await expect(dispatchScheduled(env, "13 13 * * *", Date.now())).rejects.toBeInstanceOf(UnknownCronError);
+  });
+
+  it("has a schedule for exactly the crons of wrangler.toml, and the scheduled handler dispatches them", async () => {
+    expect(Object.keys(SCHEDULE)).toEqual(["0 * * * *"]);
+    // The handler awaits its jobs itself rather than handing them to ctx.waitUntil.
+    await expect(worker.scheduled(createScheduledController({ cron: "0 * * * *", scheduledTime: Date.now() }), env)).resolves.toBeUndefined();
+  });
+});

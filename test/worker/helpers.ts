@@ -1,0 +1,123 @@
+// Small factories and request helpers shared by the worker tests.
+import { applyD1Migrations, reset } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+
+let seq = 0;
+/** A master_node_uid no other test uses (objects and rows are shared within a file). */
+export const freshUid = (label = "mn") => `${label}-${Date.now().toString(36)}-${++seq}`;
+
+/** Wipes D1 and every Durable Object, then re-applies the migrations. */
+export async function resetStorage(): Promise<void> {
+  await reset();
+  await applyD1Migrations(env.COLLECTOR_DB, env.COLLECTOR_MIGRATIONS);
+  await applyD1Migrations(env.ANALYTIC_DB, env.ANALYTIC_MIGRATIONS);
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://collector.test${path}`, init));
+}
+
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export function structure(uid: string, overrides: Record<string, unknown> = {}) {
+  return {
+    master_node_uid: uid,
+    clusters_num: 0,
+    allocated_nodes_num: 0,
+    unallocated_nodes_num: 0,
+    clusters: [],
+    ...overrides,
+  };
+}
+
+export function cluster(id: number, nodes = 3, overrides: Record<string, unknown> = {}) {
+  return {
+    id,
+    mode: "ha_full",
+    release: { version: "2014.2-6.0", name: "Juno on CentOS 6.5", os: "CentOS" },
+    nodes_num: nodes,
+    nodes: Array.from({ length: nodes }, (_, i) => ({ id: id * 100 + i, roles: ["compute"], status: "ready" })),
+    status: "operational",
+    attributes: { libvirt_type: "kvm" },
+    network_configuration: { segmentation_type: "vlan", net_l23_provider: "ovs" },
+    ...overrides,
+  };
+}
+
+export function httpRequestLog(uid: string, externalId: number, overrides: Record<string, unknown> = {}) {
+  return {
+    master_node_uid: uid,
+    external_id: externalId,
+    body: {
+      id: externalId,
+      actor_id: "",
+      action_group: "cluster_changes",
+      action_name: "deploy",
+      action_type: "http_request",
+      start_timestamp: "2015-06-01T10:00:00",
+      end_timestamp: "2015-06-01T10:00:01",
+      additional_info: { request_data: {}, response_data: {} },
+      is_sent: false,
+      cluster_id: 5,
+      task_uuid: null,
+      ...overrides,
+    },
+  };
+}
+
+export function nailgunTaskLog(uid: string, externalId: number, endTimestamp: string | null) {
+  return {
+    master_node_uid: uid,
+    external_id: externalId,
+    body: {
+      id: externalId,
+      actor_id: null,
+      action_group: "cluster_changes",
+      action_name: "deployment",
+      action_type: "nailgun_task",
+      start_timestamp: "1",
+      end_timestamp: endTimestamp,
+      additional_info: {
+        parent_task_id: null,
+        subtasks_ids: [],
+        operation: "deployment",
+        nodes_from_resp: [],
+        ended_with_status: endTimestamp ? "ready" : "",
+      },
+      is_sent: false,
+      cluster_id: 1,
+    },
+  };
+}
+
+export function oswl(uid: string, id: number, overrides: Record<string, unknown> = {}) {
+  return {
+    master_node_uid: uid,
+    id,
+    cluster_id: 1,
+    resource_type: "vm",
+    resource_checksum: "xx",
+    created_date: "2015-02-24",
+    updated_time: "15:51:11.690102",
+    resource_data: {
+      added: [{ id: 1, time: 343434343 }],
+      current: [{ id: "xxx", status: "down" }],
+      removed: [],
+      modified: [],
+    },
+    ...overrides,
+  };
+}
+
+export async function count(table: "installation_structures" | "action_logs" | "oswl_stats", uid?: string) {
+  const where = uid ? " WHERE master_node_uid = ?" : "";
+  const stmt = env.COLLECTOR_DB.prepare(`SELECT count(*) AS n FROM ${table}${where}`);
+  const row = await (uid ? stmt.bind(uid) : stmt).first<{ n: number }>();
+  return row!.n;
+}

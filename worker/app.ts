@@ -1,0 +1,27 @@
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./http/app-env";
+import { collector } from "./routes/collector";
+import { schemas } from "./routes/schemas";
+
+// strict: false answers every path with and without its trailing slash, as fuel-stats senders
+// use `/api/v1/ping/` while fuel-stats itself redirected the bare form.
+export const app = new Hono<AppEnv>({ strict: false });
+
+app.use("*", async (c, next) => {
+  c.set("startedAt", performance.now());
+  await next();
+});
+
+app.route("/api/v1/schemas", schemas);
+app.route("/api/v1", collector);
+
+app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));
+
+app.onError((error, c) => {
+  if (error instanceof HTTPException) {
+    return c.json({ status: "error", message: error.message }, error.status);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, error);
+  return c.json({ status: "error", message: "internal error" }, 500);
+});

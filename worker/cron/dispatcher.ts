@@ -1,0 +1,51 @@
+// Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
+import { finishJobRun, startJobRun } from "../db/analytic";
+
+export interface CronJob {
+  name: string;
+  /** Does one bounded slice of work for the window ending at `scheduledTime`; returns what it did. */
+  run(env: Env, scheduledTime: number): Promise<Record<string, unknown>>;
+}
+
+export type Schedule = Readonly<Record<string, readonly CronJob[]>>;
+
+/** The production schedule. Keep its keys equal to `triggers.crons` in wrangler.toml. */
+export const SCHEDULE: Schedule = {
+  "0 * * * *": [],
+};
+
+export class UnknownCronError extends Error {}
+
+/**
+ * Runs the jobs of one cron expression in order, recording each run in ANALYTIC_DB. A failing job
+ * does not stop the next; the invocation fails afterwards so that the platform reports it.
+ */
+export async function dispatchScheduled(
+  env: Env,
+  cron: string,
+  scheduledTime: number,
+  schedule: Schedule = SCHEDULE,
+): Promise<{ job: string; ok: boolean }[]> {
+  const jobs = schedule[cron];
+  if (!jobs) throw new UnknownCronError(`no jobs are scheduled for cron "${cron}"`);
+  const outcomes: { job: string; ok: boolean }[] = [];
+  for (const job of jobs) {
+    const runId = await startJobRun(env.ANALYTIC_DB, { job: job.name, cron, scheduledTime, startedAt: Date.now() });
+    try {
+      const detail = await job.run(env, scheduledTime);
+      await finishJobRun(env.ANALYTIC_DB, runId, { status: "ok", detail, finishedAt: Date.now() });
+      outcomes.push({ job: job.name, ok: true });
+    } catch (error) {
+      console.error("scheduled job failed", job.name, error);
+      await finishJobRun(env.ANALYTIC_DB, runId, {
+        status: "failed",
+        detail: { error: String(error) },
+        finishedAt: Date.now(),
+      });
+      outcomes.push({ job: job.name, ok: false });
+    }
+  }
+  const failed = outcomes.filter((o) => !o.ok).map((o) => o.job);
+  if (failed.length > 0) throw new Error(`scheduled jobs failed: ${failed.join(", ")}`);
+  return outcomes;
+}

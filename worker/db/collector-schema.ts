@@ -1,0 +1,74 @@
+// COLLECTOR_DB: the raw rows the collector acknowledged. Generate migrations with `npm run db:generate`.
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+export const installationStructures = sqliteTable(
+  "installation_structures",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    masterNodeUid: text("master_node_uid").notNull(),
+    /** The whole posted `installation_structure`, as JSON text. */
+    structure: text("structure").notNull(),
+    /** ISO 8601, UTC. */
+    creationDate: text("creation_date").notNull(),
+    /** ISO 8601, UTC; null until the first update, as in fuel-stats. */
+    modificationDate: text("modification_date"),
+    /** Null means "not classified yet"; reports treat it as not filtered. */
+    isFiltered: integer("is_filtered", { mode: "boolean" }),
+    release: text("release"),
+    /** Coarse country code of the last write (request.cf.country), never the address. */
+    country: text("country"),
+    /** Epoch milliseconds of the last write: the cursor of incremental roll-ups. */
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("installation_structures_master_node_uid_unique").on(t.masterNodeUid),
+    index("installation_structures_release_idx").on(t.release),
+    index("installation_structures_is_filtered_idx").on(t.isFiltered),
+    index("installation_structures_updated_at_idx").on(t.updatedAt),
+  ],
+);
+
+export const actionLogs = sqliteTable(
+  "action_logs",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    masterNodeUid: text("master_node_uid").notNull(),
+    externalId: integer("external_id").notNull(),
+    body: text("body").notNull(),
+    actionType: text("action_type"),
+    actionName: text("action_name"),
+    /** Epoch milliseconds when the collector stored it. */
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("action_logs_master_node_uid_external_id_unique").on(t.masterNodeUid, t.externalId),
+    index("action_logs_action_type_action_name_idx").on(t.actionType, t.actionName),
+  ],
+);
+
+export const oswlStats = sqliteTable(
+  "oswl_stats",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    masterNodeUid: text("master_node_uid").notNull(),
+    externalId: integer("external_id").notNull(),
+    clusterId: integer("cluster_id").notNull(),
+    createdDate: text("created_date").notNull(),
+    updatedTime: text("updated_time").notNull(),
+    resourceType: text("resource_type").notNull(),
+    resourceData: text("resource_data").notNull(),
+    resourceChecksum: text("resource_checksum").notNull(),
+    versionInfo: text("version_info"),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("oswl_stats_master_node_uid_external_id_resource_type_unique").on(
+      t.masterNodeUid,
+      t.externalId,
+      t.resourceType,
+    ),
+    index("oswl_stats_created_date_idx").on(t.createdDate),
+    index("oswl_stats_resource_type_idx").on(t.resourceType),
+    index("oswl_stats_updated_at_idx").on(t.updatedAt),
+  ],
+);

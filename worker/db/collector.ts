@@ -1,0 +1,123 @@
+// Query functions over COLLECTOR_DB. Bulk writes pass the records as one JSON parameter and expand
+// it with json_each, so a request of 100 action logs is one statement and one round trip.
+import { eq, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import type { ActionLog, Oswl } from "../../schemas/collector";
+import { chunkJson } from "./chunk";
+import { installationStructures } from "./collector-schema";
+
+/** Records per statement (fuel-stats used chunks of 1000) and characters of JSON per parameter. */
+export const CHUNK_ITEMS = 1000;
+export const CHUNK_CHARS = 512 * 1024;
+
+export interface InstallationStructureWrite {
+  masterNodeUid: string;
+  structure: string;
+  release: string | null;
+  country: string | null;
+  now: number;
+}
+
+/** Inserts or replaces an installation's structure; `created` tells which of the two it was. */
+export async function upsertInstallationStructure(
+  db: D1Database,
+  write: InstallationStructureWrite,
+): Promise<{ created: boolean }> {
+  const at = new Date(write.now).toISOString();
+  const rows = await drizzle(db)
+    .insert(installationStructures)
+    .values({
+      masterNodeUid: write.masterNodeUid,
+      structure: write.structure,
+      creationDate: at,
+      release: write.release,
+      country: write.country,
+      updatedAt: write.now,
+    })
+    .onConflictDoUpdate({
+      target: installationStructures.masterNodeUid,
+      set: {
+        structure: sql`excluded.structure`,
+        modificationDate: at,
+        release: sql`excluded.release`,
+        country: sql`coalesce(excluded.country, ${installationStructures.country})`,
+        updatedAt: write.now,
+      },
+    })
+    .returning({ modificationDate: installationStructures.modificationDate });
+  return { created: rows[0]?.modificationDate == null };
+}
+
+export async function findInstallation(db: D1Database, masterNodeUid: string) {
+  const rows = await drizzle(db)
+    .select()
+    .from(installationStructures)
+    .where(eq(installationStructures.masterNodeUid, masterNodeUid))
+    .limit(1);
+  return rows[0] ?? null;
+}
+
+const INSERT_ACTION_LOGS = `
+INSERT INTO action_logs (master_node_uid, external_id, action_type, action_name, body, received_at)
+SELECT ?1, j.value ->> '$.external_id', j.value ->> '$.body.action_type', j.value ->> '$.body.action_name',
+       j.value -> '$.body', ?3
+FROM json_each(?2) AS j WHERE true
+ON CONFLICT (master_node_uid, external_id) DO NOTHING
+RETURNING external_id`;
+
+/**
+ * Stores the action logs of one installation in one transaction (a D1 batch) and returns the
+ * external ids that were new. Keys already in the table are left untouched, as in fuel-stats.
+ * Either every row is stored or, if the batch throws, none is.
+ */
+export async function insertActionLogs(
+  db: D1Database,
+  masterNodeUid: string,
+  logs: readonly Pick<ActionLog, "external_id" | "body">[],
+  now: number,
+): Promise<Set<number>> {
+  if (logs.length === 0) return new Set();
+  const records = logs.map(({ external_id, body }) => ({ external_id, body }));
+  const statements = chunkJson(records, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+    db.prepare(INSERT_ACTION_LOGS).bind(masterNodeUid, json, now),
+  );
+  const results = await db.batch<{ external_id: number }>(statements);
+  return new Set(results.flatMap((r) => r.results.map((row) => row.external_id)));
+}
+
+const SELECT_EXISTING_OSWL = `
+SELECT o.external_id AS id, o.resource_type AS resource_type
+FROM json_each(?2) AS j
+JOIN oswl_stats AS o
+  ON o.master_node_uid = ?1 AND o.external_id = j.value ->> '$.id' AND o.resource_type = j.value ->> '$.resource_type'`;
+
+const UPSERT_OSWL = `
+INSERT INTO oswl_stats (master_node_uid, external_id, cluster_id, created_date, updated_time, resource_type,
+                        resource_data, resource_checksum, version_info, updated_at)
+SELECT ?1, j.value ->> '$.id', j.value ->> '$.cluster_id', j.value ->> '$.created_date', j.value ->> '$.updated_time',
+       j.value ->> '$.resource_type', j.value -> '$.resource_data', j.value ->> '$.resource_checksum',
+       nullif(j.value -> '$.version_info', 'null'), ?3
+FROM json_each(?2) AS j WHERE true
+ON CONFLICT (master_node_uid, external_id, resource_type) DO UPDATE SET
+  cluster_id = excluded.cluster_id, created_date = excluded.created_date, updated_time = excluded.updated_time,
+  resource_data = excluded.resource_data, resource_checksum = excluded.resource_checksum,
+  version_info = excluded.version_info, updated_at = excluded.updated_at`;
+
+/**
+ * Inserts or updates one installation's OSWL rows in one transaction, keyed by
+ * (master_node_uid, id, resource_type). Returns the keys that already existed before the write.
+ */
+export async function upsertOswlStats(
+  db: D1Database,
+  masterNodeUid: string,
+  items: readonly Oswl[],
+  now: number,
+): Promise<{ id: number; resource_type: string }[]> {
+  if (items.length === 0) return [];
+  const statements = chunkJson(items, CHUNK_ITEMS, CHUNK_CHARS).flatMap((json) => [
+    db.prepare(SELECT_EXISTING_OSWL).bind(masterNodeUid, json),
+    db.prepare(UPSERT_OSWL).bind(masterNodeUid, json, now),
+  ]);
+  const results = await db.batch<{ id: number; resource_type: string }>(statements);
+  return results.filter((_, i) => i % 2 === 0).flatMap((r) => r.results);
+}

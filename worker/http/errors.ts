@@ -1,0 +1,32 @@
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { z } from "zod";
+
+/** The one error type of the API; `app.onError` turns it into `{"status":"error","message":…}`. */
+export const apiError = (status: ContentfulStatusCode, message: string) => new HTTPException(status, { message });
+
+/** `a.b[0].c` from a zod issue path. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)),
+    "",
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const where = formatPath(issue.path) || "body";
+  if (issue.code === "unrecognized_keys") {
+    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
+    return `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${keys} (not allowed here)`;
+  }
+  // Parsed with reportInput: an undefined input is an absent field, whatever the expected type.
+  if ("input" in issue && issue.input === undefined) return `${where}: required field is missing`;
+  return `${where}: ${issue.message}`;
+}
+
+/** A message naming each failing field and why, for a 400 (at most `limit` issues). */
+export function describeZodError(error: z.ZodError, limit = 5): string {
+  const issues = error.issues.slice(0, limit).map(describeIssue);
+  const more = error.issues.length - limit;
+  return `invalid request: ${issues.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
+}
