@@ -1,0 +1,110 @@
+// CPU accounting from /proc (Linux only): which process, and which thread of it, used the cores
+// during a run. Times are clock ticks (USER_HZ, 100 on Linux).
+import { readdirSync, readFileSync } from "node:fs";
+
+const TICKS_PER_SECOND = 100;
+
+/** Fields of /proc/<pid>[/task/<tid>]/stat; the command name may contain spaces and parentheses. */
+function readStat(path) {
+  try {
+    const text = readFileSync(path, "utf8");
+    const close = text.lastIndexOf(")");
+    const name = text.slice(text.indexOf("(") + 1, close);
+    const fields = text.slice(close + 2).split(" ");
+    // After the name: state(0) ppid(1) … utime(11) stime(12).
+    return { name, ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
+  } catch {
+    return null; // the process or thread is gone
+  }
+}
+
+const readCmdline = (pid) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").join(" ").trim();
+  } catch {
+    return "";
+  }
+};
+
+/** Every live descendant of `root` (children, grandchildren, …) as { pid, name, cmdline }. */
+export function descendants(root) {
+  const parents = new Map();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = readStat(`/proc/${entry}/stat`);
+    if (stat) parents.set(Number(entry), stat);
+  }
+  const out = [];
+  const walk = (pid) => {
+    for (const [child, stat] of parents) {
+      if (stat.ppid === pid) {
+        out.push({ pid: child, name: stat.name, cmdline: readCmdline(child) });
+        walk(child);
+      }
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** CPU ticks of a process and of each of its threads. */
+export function processTicks(pid) {
+  const total = readStat(`/proc/${pid}/stat`);
+  const threads = new Map();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
+      if (stat) threads.set(Number(tid), stat);
+    }
+  } catch {
+    // gone
+  }
+  return { ticks: total?.ticks ?? 0, threads };
+}
+
+/** Busy and total ticks of the whole machine (all cores), from /proc/stat. */
+export function machineTicks() {
+  const cpu = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = cpu[3] + cpu[4]; // idle + iowait
+  return { busy: total - idle, total };
+}
+
+/** TCP connections this host has actively opened so far (system-wide, from /proc/net/snmp). */
+export function tcpActiveOpens() {
+  const lines = readFileSync("/proc/net/snmp", "utf8").split("\n").filter((l) => l.startsWith("Tcp:"));
+  const names = lines[0].split(/\s+/);
+  const values = lines[1].split(/\s+/);
+  return Number(values[names.indexOf("ActiveOpens")]);
+}
+
+/**
+ * Starts measuring processes given as { key: pid }. `stop()` returns, per key, the cores the
+ * process used on average over the interval (1.0 = one core busy throughout) and the share of its
+ * busiest thread, plus the cores the whole host used.
+ */
+export function startCpuSample(pids) {
+  const startedAt = performance.now();
+  const machine0 = machineTicks();
+  const before = Object.entries(pids).map(([key, pid]) => ({ key, pid, ...processTicks(pid) }));
+  return function stop() {
+    const seconds = (performance.now() - startedAt) / 1000;
+    const machine1 = machineTicks();
+    const cores = (ticks) => ticks / TICKS_PER_SECOND / seconds;
+    const processes = {};
+    for (const p of before) {
+      const now = processTicks(p.pid);
+      let busiestThread = 0;
+      for (const [tid, stat] of now.threads) busiestThread = Math.max(busiestThread, cores(stat.ticks - (p.threads.get(tid)?.ticks ?? 0)));
+      processes[p.key] = { pid: p.pid, cores: cores(now.ticks - p.ticks), busiestThread };
+    }
+    const machineCores = ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpuCount();
+    return { seconds, machineCores, processes };
+  };
+}
+
+let cores;
+export function cpuCount() {
+  cores ??= readFileSync("/proc/cpuinfo", "utf8").split("\n").filter((l) => l.startsWith("processor")).length;
+  return cores;
+}
