@@ -1,32 +1,53 @@
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
 const root = import.meta.dirname;
+export const TEST_ADMIN_TOKEN = "test-admin-token-0123456789";
+
+/**
+ * A project whose tests run inside workerd with real D1 and Durable Objects, under the given
+ * collector settings (each project is its own workerd, so settings cannot leak between them).
+ */
+function workerProject(name: string, include: string[], vars: Record<string, string>): TestProjectInlineConfiguration {
+  return {
+    plugins: [
+      cloudflareTest(async () => ({
+        main: "./worker/index.ts",
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            ...vars,
+            COLLECTOR_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/collector")),
+            ANALYTIC_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/analytic")),
+          },
+        },
+      })),
+    ],
+    test: { name, include, setupFiles: ["./test/worker/setup.ts"] },
+  };
+}
 
 export default defineConfig({
   test: {
     projects: [
-      {
-        // Pure functions (worker/domain, schemas): plain Node, fast.
-        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
-      },
-      {
-        // Routes, Durable Objects, D1 and cron, inside workerd with real bindings.
-        plugins: [
-          cloudflareTest(async () => ({
-            main: "./worker/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                COLLECTOR_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/collector")),
-                ANALYTIC_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/analytic")),
-              },
-            },
-          })),
-        ],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"], setupFiles: ["./test/worker/setup.ts"] },
-      },
+      // Pure functions (worker/domain, schemas): plain Node, fast.
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
+      // The shipped defaults, except that every test request comes from one address.
+      workerProject("worker", ["test/worker/**/*.test.ts"], { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000" }),
+      // Small limits, the strictest legacy policy, and no admin secret.
+      workerProject("worker-strict", ["test/worker-strict/**/*.test.ts"], {
+        ADMIN_TOKEN: "",
+        LEGACY_POLICY: "deny",
+        LIMIT_REQUESTS_PER_MINUTE: "5",
+        LIMIT_RECORDS_PER_DAY: "50",
+        LIMIT_NEW_INSTALLATIONS_PER_HOUR: "3",
+      }),
+      workerProject("worker-quarantine", ["test/worker-quarantine/**/*.test.ts"], {
+        LEGACY_POLICY: "quarantine",
+        LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
+      }),
     ],
   },
 });

@@ -2,8 +2,19 @@
 // definition: the worker validates with them, JSON Schema documents are generated from them, and
 // the UI and the agent import them.
 import { z } from "zod";
+import { LIMITS } from "./limits";
 
 const nullable = <T extends z.ZodType>(schema: T) => schema.nullable();
+
+const MasterNodeUidSchema = z
+  .string()
+  .min(1, { error: "must not be empty" })
+  .max(LIMITS.uidLength, { error: `longer than the limit of ${LIMITS.uidLength} characters` });
+
+const records = <T extends z.ZodType>(item: T) =>
+  z.array(item).max(LIMITS.recordsPerRequest, {
+    error: (issue) => `${(issue.input as unknown[]).length} records exceed the limit of ${LIMITS.recordsPerRequest} per request`,
+  });
 
 // Fuel's VERSION settings as sent by every release: 6.x shas, 7.0 renames (fuel-ostf_sha,
 // fuel-library_sha), 8.0 fuel-nailgun_sha, and 8.0+/9.0 without shas. Unknown keys are kept.
@@ -51,7 +62,7 @@ export const ClusterSchema = z.looseObject({
 });
 
 export const InstallationStructureSchema = z.looseObject({
-  master_node_uid: z.string().min(1),
+  master_node_uid: MasterNodeUidSchema,
   clusters_num: z.int(),
   allocated_nodes_num: z.int(),
   unallocated_nodes_num: z.int(),
@@ -106,13 +117,13 @@ export const NailgunTaskBodySchema = z.looseObject({
 export const ActionLogBodySchema = z.discriminatedUnion("action_type", [HttpRequestBodySchema, NailgunTaskBodySchema]);
 
 export const ActionLogSchema = z.looseObject({
-  master_node_uid: z.string().min(1),
+  master_node_uid: MasterNodeUidSchema,
   external_id: z.int(),
   body: ActionLogBodySchema,
 });
 export type ActionLog = z.infer<typeof ActionLogSchema>;
 
-export const ActionLogsRequestSchema = z.strictObject({ action_logs: z.array(ActionLogSchema) });
+export const ActionLogsRequestSchema = z.strictObject({ action_logs: records(ActionLogSchema) });
 
 export const RESOURCE_TYPES = [
   "vm",
@@ -136,7 +147,7 @@ export const VersionInfoSchema = z.looseObject({
 });
 
 export const OswlSchema = z.strictObject({
-  master_node_uid: z.string().min(1),
+  master_node_uid: MasterNodeUidSchema,
   id: z.int(),
   cluster_id: z.int(),
   // Formats are not enforced, as in the original: old senders put full datetimes here.
@@ -155,14 +166,24 @@ export const OswlSchema = z.strictObject({
 });
 export type Oswl = z.infer<typeof OswlSchema>;
 
-export const OswlStatsRequestSchema = z.strictObject({ oswl_stats: z.array(OswlSchema) });
+export const OswlStatsRequestSchema = z.strictObject({ oswl_stats: records(OswlSchema) });
 
 export const ActionLogStatusSchema = z.enum(["added", "existed", "skipped", "failed"]);
 export type ActionLogStatus = z.infer<typeof ActionLogStatusSchema>;
 export const OswlStatusSchema = z.enum(["added", "updated", "failed"]);
 export type OswlStatus = z.infer<typeof OswlStatusSchema>;
 
-export const OkResponseSchema = z.object({ status: z.literal("ok"), exec_time: z.number() });
+/** The header a sender presents its installation token in, and in which new tokens are returned. */
+export const INSTALLATION_TOKEN_HEADER = "X-Installation-Token";
+/** 256 random bits, base64url without padding. */
+export const InstallationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+export const OkResponseSchema = z.object({
+  status: z.literal("ok"),
+  exec_time: z.number(),
+  /** Present while the installation is unbound: presenting it back binds the installation. */
+  installation_token: InstallationTokenSchema.optional(),
+});
 
 export const ActionLogsResponseSchema = OkResponseSchema.extend({
   action_logs: z.array(z.object({ master_node_uid: z.string(), external_id: z.int(), status: ActionLogStatusSchema })),
@@ -174,7 +195,11 @@ export const OswlStatsResponseSchema = OkResponseSchema.extend({
 });
 export type OswlStatsResponse = z.infer<typeof OswlStatsResponseSchema>;
 
-export const ErrorResponseSchema = z.object({ status: z.literal("error"), message: z.string() });
+export const ErrorResponseSchema = z.object({
+  status: z.literal("error"),
+  message: z.string(),
+  installation_token: InstallationTokenSchema.optional(),
+});
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
 /** Schemas published as JSON Schema documents at /api/v1/schemas/<name>.json. */

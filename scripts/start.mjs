@@ -2,9 +2,11 @@
 // http://127.0.0.1:${PORT:-8787}. State persists under .wrangler/state. Cron Triggers run on demand:
 //   curl "http://127.0.0.1:8787/__scheduled?cron=0+*+*+*+*"
 import { spawn, spawnSync } from "node:child_process";
+import { ensureDevVars } from "./dev-vars.mjs";
 import { bin, root, toolEnv } from "./tool-env.mjs";
 
 const port = process.env.PORT ?? "8787";
+ensureDevVars();
 
 function step(label, args) {
   console.log(`> ${label}`);

@@ -3,10 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { ensureDevVars } from "./dev-vars.mjs";
 import { bin, root, toolEnv } from "./tool-env.mjs";
 
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, stdio: "inherit" }).status;
 
+ensureDevVars();
 let failedSteps = 0;
 console.log("> wrangler types --check (worker-configuration.d.ts matches wrangler.toml)");
 if (run([bin.wrangler, "types", "--check", "--strict-vars=false"]) !== 0) failedSteps++;

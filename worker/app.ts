@@ -1,7 +1,10 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./http/app-env";
+import { ApiError } from "./http/errors";
+import { admin } from "./routes/admin";
 import { collector } from "./routes/collector";
+import { health } from "./routes/health";
 import { schemas } from "./routes/schemas";
 
 // strict: false answers every path with and without its trailing slash, as fuel-stats senders
@@ -14,11 +17,16 @@ app.use("*", async (c, next) => {
 });
 
 app.route("/api/v1/schemas", schemas);
+app.route("/api/v1/admin", admin);
+app.route("/api/v1/json/collector", health);
 app.route("/api/v1", collector);
 
 app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));
 
 app.onError((error, c) => {
+  if (error instanceof ApiError) {
+    return c.json({ status: "error", message: error.message, ...error.fields }, error.status, error.headers);
+  }
   if (error instanceof HTTPException) {
     return c.json({ status: "error", message: error.message }, error.status);
   }

@@ -1,6 +1,7 @@
 import { app } from "./app";
 import { dispatchScheduled } from "./cron/dispatcher";
 
+export { AddressQuota } from "./durable/address-quota";
 export { Installation } from "./durable/installation";
 
 export default {

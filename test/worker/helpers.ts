@@ -115,6 +115,36 @@ export function oswl(uid: string, id: number, overrides: Record<string, unknown>
   };
 }
 
+export const ADMIN_TOKEN = "test-admin-token-0123456789";
+export const TOKEN_HEADER = "X-Installation-Token";
+
+/** Calls the admin API with the test secret (or the given one, or none with null). */
+export function adminCall(path: string, method = "GET", token: string | null = ADMIN_TOKEN): Promise<Response> {
+  return call(`/api/v1/admin${path}`, { method, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+}
+
+/** Polls until `check` stops throwing (for work the worker finishes after responding). */
+export async function eventually<T>(check: () => Promise<T>, timeoutMs = 3000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+/** Rows of one installation in the three collector tables, to show that a refusal changed nothing. */
+export async function installationRows(uid: string) {
+  const tables = ["installation_structures", "action_logs", "oswl_stats"] as const;
+  const results = await env.COLLECTOR_DB.batch(
+    tables.map((t) => env.COLLECTOR_DB.prepare(`SELECT * FROM ${t} WHERE master_node_uid = ? ORDER BY id`).bind(uid)),
+  );
+  return Object.fromEntries(tables.map((t, i) => [t, results[i]!.results]));
+}
+
 export async function count(table: "installation_structures" | "action_logs" | "oswl_stats", uid?: string) {
   const where = uid ? " WHERE master_node_uid = ?" : "";
   const stmt = env.COLLECTOR_DB.prepare(`SELECT count(*) AS n FROM ${table}${where}`);

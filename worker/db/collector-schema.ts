@@ -1,5 +1,8 @@
 // COLLECTOR_DB: the raw rows the collector acknowledged. Generate migrations with `npm run db:generate`.
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** verified (token-bound sender) | unverified (legacy sender) | quarantined (kept out of reports). */
+const trust = () => text("trust").notNull().default("unverified");
 
 export const installationStructures = sqliteTable(
   "installation_structures",
@@ -19,6 +22,7 @@ export const installationStructures = sqliteTable(
     country: text("country"),
     /** Epoch milliseconds of the last write: the cursor of incremental roll-ups. */
     updatedAt: integer("updated_at").notNull(),
+    trust: trust(),
   },
   (t) => [
     uniqueIndex("installation_structures_master_node_uid_unique").on(t.masterNodeUid),
@@ -39,6 +43,7 @@ export const actionLogs = sqliteTable(
     actionName: text("action_name"),
     /** Epoch milliseconds when the collector stored it. */
     receivedAt: integer("received_at").notNull(),
+    trust: trust(),
   },
   (t) => [
     uniqueIndex("action_logs_master_node_uid_external_id_unique").on(t.masterNodeUid, t.externalId),
@@ -60,6 +65,7 @@ export const oswlStats = sqliteTable(
     resourceChecksum: text("resource_checksum").notNull(),
     versionInfo: text("version_info"),
     updatedAt: integer("updated_at").notNull(),
+    trust: trust(),
   },
   (t) => [
     uniqueIndex("oswl_stats_master_node_uid_external_id_resource_type_unique").on(
@@ -71,4 +77,16 @@ export const oswlStats = sqliteTable(
     index("oswl_stats_resource_type_idx").on(t.resourceType),
     index("oswl_stats_updated_at_idx").on(t.updatedAt),
   ],
+);
+
+/** Data-quality counters: per UTC day, endpoint and outcome, a count of records or requests. */
+export const collectorOutcomes = sqliteTable(
+  "collector_outcomes",
+  {
+    day: text("day").notNull(),
+    endpoint: text("endpoint").notNull(),
+    outcome: text("outcome").notNull(),
+    count: integer("count").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.endpoint, t.outcome] })],
 );

@@ -3,6 +3,8 @@
 import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { ActionLog, Oswl } from "../../schemas/collector";
+import type { Outcome } from "../../schemas/health";
+import type { Trust } from "../domain/identity";
 import { chunkJson } from "./chunk";
 import { installationStructures } from "./collector-schema";
 
@@ -15,6 +17,7 @@ export interface InstallationStructureWrite {
   structure: string;
   release: string | null;
   country: string | null;
+  trust: Trust;
   now: number;
 }
 
@@ -32,6 +35,7 @@ export async function upsertInstallationStructure(
       creationDate: at,
       release: write.release,
       country: write.country,
+      trust: write.trust,
       updatedAt: write.now,
     })
     .onConflictDoUpdate({
@@ -41,6 +45,7 @@ export async function upsertInstallationStructure(
         modificationDate: at,
         release: sql`excluded.release`,
         country: sql`coalesce(excluded.country, ${installationStructures.country})`,
+        trust: sql`excluded.trust`,
         updatedAt: write.now,
       },
     })
@@ -58,9 +63,9 @@ export async function findInstallation(db: D1Database, masterNodeUid: string) {
 }
 
 const INSERT_ACTION_LOGS = `
-INSERT INTO action_logs (master_node_uid, external_id, action_type, action_name, body, received_at)
+INSERT INTO action_logs (master_node_uid, external_id, action_type, action_name, body, received_at, trust)
 SELECT ?1, j.value ->> '$.external_id', j.value ->> '$.body.action_type', j.value ->> '$.body.action_name',
-       j.value -> '$.body', ?3
+       j.value -> '$.body', ?3, ?4
 FROM json_each(?2) AS j WHERE true
 ON CONFLICT (master_node_uid, external_id) DO NOTHING
 RETURNING external_id`;
@@ -74,12 +79,13 @@ export async function insertActionLogs(
   db: D1Database,
   masterNodeUid: string,
   logs: readonly Pick<ActionLog, "external_id" | "body">[],
+  trust: Trust,
   now: number,
 ): Promise<Set<number>> {
   if (logs.length === 0) return new Set();
   const records = logs.map(({ external_id, body }) => ({ external_id, body }));
   const statements = chunkJson(records, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
-    db.prepare(INSERT_ACTION_LOGS).bind(masterNodeUid, json, now),
+    db.prepare(INSERT_ACTION_LOGS).bind(masterNodeUid, json, now, trust),
   );
   const results = await db.batch<{ external_id: number }>(statements);
   return new Set(results.flatMap((r) => r.results.map((row) => row.external_id)));
@@ -93,15 +99,15 @@ JOIN oswl_stats AS o
 
 const UPSERT_OSWL = `
 INSERT INTO oswl_stats (master_node_uid, external_id, cluster_id, created_date, updated_time, resource_type,
-                        resource_data, resource_checksum, version_info, updated_at)
+                        resource_data, resource_checksum, version_info, updated_at, trust)
 SELECT ?1, j.value ->> '$.id', j.value ->> '$.cluster_id', j.value ->> '$.created_date', j.value ->> '$.updated_time',
        j.value ->> '$.resource_type', j.value -> '$.resource_data', j.value ->> '$.resource_checksum',
-       nullif(j.value -> '$.version_info', 'null'), ?3
+       nullif(j.value -> '$.version_info', 'null'), ?3, ?4
 FROM json_each(?2) AS j WHERE true
 ON CONFLICT (master_node_uid, external_id, resource_type) DO UPDATE SET
   cluster_id = excluded.cluster_id, created_date = excluded.created_date, updated_time = excluded.updated_time,
   resource_data = excluded.resource_data, resource_checksum = excluded.resource_checksum,
-  version_info = excluded.version_info, updated_at = excluded.updated_at`;
+  version_info = excluded.version_info, updated_at = excluded.updated_at, trust = excluded.trust`;
 
 /**
  * Inserts or updates one installation's OSWL rows in one transaction, keyed by
@@ -111,13 +117,51 @@ export async function upsertOswlStats(
   db: D1Database,
   masterNodeUid: string,
   items: readonly Oswl[],
+  trust: Trust,
   now: number,
 ): Promise<{ id: number; resource_type: string }[]> {
   if (items.length === 0) return [];
   const statements = chunkJson(items, CHUNK_ITEMS, CHUNK_CHARS).flatMap((json) => [
     db.prepare(SELECT_EXISTING_OSWL).bind(masterNodeUid, json),
-    db.prepare(UPSERT_OSWL).bind(masterNodeUid, json, now),
+    db.prepare(UPSERT_OSWL).bind(masterNodeUid, json, now, trust),
   ]);
   const results = await db.batch<{ id: number; resource_type: string }>(statements);
   return results.filter((_, i) => i % 2 === 0).flatMap((r) => r.results);
+}
+
+/** An operator accepted a quarantined installation: its data joins the reports (as unverified). */
+export async function releaseQuarantinedRows(db: D1Database, masterNodeUid: string): Promise<number> {
+  const results = await db.batch(
+    ["installation_structures", "action_logs", "oswl_stats"].map((table) =>
+      db
+        .prepare(`UPDATE ${table} SET trust = 'unverified' WHERE master_node_uid = ? AND trust = 'quarantined'`)
+        .bind(masterNodeUid),
+    ),
+  );
+  return results.reduce((n, r) => n + r.meta.changes, 0);
+}
+
+const ADD_OUTCOMES = `
+INSERT INTO collector_outcomes (day, endpoint, outcome, count)
+SELECT ?1, ?2, j.key, j.value FROM json_each(?3) AS j WHERE j.value > 0
+ON CONFLICT (day, endpoint, outcome) DO UPDATE SET count = count + excluded.count`;
+
+/** Adds to the day's counters; `day` is YYYY-MM-DD (UTC). */
+export async function addOutcomes(
+  db: D1Database,
+  day: string,
+  endpoint: string,
+  counts: Partial<Record<Outcome, number>>,
+): Promise<void> {
+  await db.prepare(ADD_OUTCOMES).bind(day, endpoint, JSON.stringify(counts)).run();
+}
+
+export async function listOutcomes(db: D1Database, fromDay: string, toDay: string) {
+  const { results } = await db
+    .prepare(
+      `SELECT day, endpoint, outcome, count FROM collector_outcomes WHERE day BETWEEN ? AND ? ORDER BY day, endpoint, outcome`,
+    )
+    .bind(fromDay, toDay)
+    .all<{ day: string; endpoint: string; outcome: Outcome; count: number }>();
+  return results;
 }

@@ -11,13 +11,13 @@ export function collapseToLast<T>(items: readonly T[], keyOf: (item: T) => strin
   return [...byKey.values()];
 }
 
-/** Groups items by installation, preserving order within each group. */
-export function groupByInstallation<T extends { master_node_uid: string }>(items: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const group = groups.get(item.master_node_uid);
-    if (group) group.push(item);
-    else groups.set(item.master_node_uid, [item]);
-  }
-  return groups;
+/**
+ * The one installation a batch belongs to. A request proves one installation's identity (its
+ * X-Installation-Token), so records of several installations cannot share a request.
+ */
+export function soleInstallation(items: readonly { master_node_uid: string }[]): { uid: string | null } | { error: string } {
+  const uids = [...new Set(items.map((i) => i.master_node_uid))];
+  if (uids.length <= 1) return { uid: uids[0] ?? null };
+  const shown = uids.slice(0, 3).map((u) => `"${u}"`).join(", ");
+  return { error: `all records of one request must belong to one installation; found ${uids.length}: ${shown}${uids.length > 3 ? ", …" : ""}` };
 }

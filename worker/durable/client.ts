@@ -1,73 +1,70 @@
-// Routes validated collector requests to the installations' objects, one call per installation.
-import type {
-  ActionLog,
-  ActionLogStatus,
-  InstallationStructure,
-  Oswl,
-  OswlStatus,
-} from "../../schemas/collector";
-import { actionLogKey, uniqueActionLogs } from "../domain/action-logs";
-import { groupByInstallation } from "../domain/batch";
+// Sends validated collector writes to the installation's object, with what the worker knows of
+// the caller (its token's hash and a hash of its address).
+import type { ActionLog, ActionLogStatus, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
+import type { CollectorConfig } from "../config";
+import { sha256Hex } from "../crypto";
+import { uniqueActionLogs } from "../domain/action-logs";
 import { releaseOf } from "../domain/installation";
-import { oswlItemKey, uniqueOswlStats } from "../domain/oswl";
+import { uniqueOswlStats } from "../domain/oswl";
+import type { Guarded, WriteContext } from "./installation";
 
-const installation = (env: Env, masterNodeUid: string) =>
-  env.INSTALLATION.get(env.INSTALLATION.idFromName(masterNodeUid));
+export interface Caller {
+  /** The X-Installation-Token header, if any. */
+  token: string | null;
+  /** The client address (CF-Connecting-IP); only its hash leaves the worker. */
+  address: string | null;
+  config: CollectorConfig;
+}
+
+export const installationObject = (env: Env, uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
+
+async function writeContext(uid: string, caller: Caller): Promise<WriteContext> {
+  const [presentedHash, addressKey] = await Promise.all([
+    caller.token === null ? null : sha256Hex(caller.token),
+    sha256Hex(`address:${caller.address ?? "unknown"}`),
+  ]);
+  return { uid, presentedHash, addressKey, config: caller.config };
+}
 
 export async function storeInstallationStructure(
   env: Env,
   structure: InstallationStructure,
   country: string | null,
-): Promise<{ created: boolean }> {
+  caller: Caller,
+): Promise<Guarded<{ created: boolean }>> {
   const uid = structure.master_node_uid;
-  return installation(env, uid).storeStructure(uid, JSON.stringify(structure), releaseOf(structure), country);
+  const context = await writeContext(uid, caller);
+  return installationObject(env, uid).storeStructure(context, JSON.stringify(structure), releaseOf(structure), country);
 }
 
-/** A call to one installation's object failed as a whole (for example, the object was reset). */
-async function settled<T>(call: Promise<T>, uid: string): Promise<T | "failed"> {
-  try {
-    return await call;
-  } catch (error) {
-    console.error("installation object call failed", uid, error);
-    return "failed";
-  }
-}
-
+/** `uid` is the one installation of `logs` (see `soleInstallation`). */
 export async function storeActionLogs(
   env: Env,
+  uid: string,
   logs: readonly ActionLog[],
-): Promise<{ master_node_uid: string; external_id: number; status: ActionLogStatus }[]> {
+  caller: Caller,
+): Promise<Guarded<{ master_node_uid: string; external_id: number; status: ActionLogStatus }[]>> {
   const unique = uniqueActionLogs(logs);
-  const statuses = new Map<string, ActionLogStatus>();
-  await Promise.all(
-    [...groupByInstallation(unique)].map(async ([uid, group]) => {
-      const result = await settled(installation(env, uid).storeActionLogs(uid, group), uid);
-      const byId = new Map(result === "failed" ? [] : result.map((r) => [r.external_id, r.status]));
-      for (const log of group) statuses.set(actionLogKey(log), byId.get(log.external_id) ?? "failed");
-    }),
-  );
-  return unique.map((log) => ({
-    master_node_uid: log.master_node_uid,
+  const result = await installationObject(env, uid).storeActionLogs(await writeContext(uid, caller), unique);
+  if (!result.ok) return result;
+  const byId = new Map(result.value.map((r) => [r.external_id, r.status]));
+  const value = unique.map((log) => ({
+    master_node_uid: uid,
     external_id: log.external_id,
-    status: statuses.get(actionLogKey(log)) ?? "failed",
+    status: byId.get(log.external_id) ?? ("failed" as const),
   }));
+  return { ...result, value };
 }
 
+/** `uid` is the one installation of `items` (see `soleInstallation`). */
 export async function storeOswlStats(
   env: Env,
+  uid: string,
   items: readonly Oswl[],
-): Promise<{ master_node_uid: string; id: number; status: OswlStatus }[]> {
+  caller: Caller,
+): Promise<Guarded<{ master_node_uid: string; id: number; status: OswlStatus }[]>> {
   const unique = uniqueOswlStats(items);
-  const statuses = new Map<string, OswlStatus>();
-  await Promise.all(
-    [...groupByInstallation(unique)].map(async ([uid, group]) => {
-      const result = await settled(installation(env, uid).storeOswlStats(uid, group), uid);
-      group.forEach((item, i) => statuses.set(oswlItemKey(item), result === "failed" ? "failed" : result[i]!));
-    }),
-  );
-  return unique.map((item) => ({
-    master_node_uid: item.master_node_uid,
-    id: item.id,
-    status: statuses.get(oswlItemKey(item)) ?? "failed",
-  }));
+  const result = await installationObject(env, uid).storeOswlStats(await writeContext(uid, caller), unique);
+  if (!result.ok) return result;
+  return { ...result, value: unique.map((item, i) => ({ master_node_uid: uid, id: item.id, status: result.value[i] ?? "failed" })) };
 }

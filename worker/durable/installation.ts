@@ -1,49 +1,100 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ActionLog, ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
-import { insertActionLogs, upsertInstallationStructure, upsertOswlStats } from "../db/collector";
+import type { CollectorConfig } from "../config";
+import { generateToken, sha256Hex } from "../crypto";
 import {
+  insertActionLogs,
+  releaseQuarantinedRows,
+  upsertInstallationStructure,
+  upsertOswlStats,
+} from "../db/collector";
+import {
+  acceptInstallation,
+  addIssuedToken,
+  bindToken,
+  clearBinding,
   findStoredActionLogIds,
-  migrateInstallationState,
+  INSTALLATION_MIGRATIONS,
+  loadIdentity,
+  markSeen,
+  migrateObjectStorage,
   rememberActionLogIds,
 } from "../db/installation-state";
+import { loadQuotaWindow, saveQuotaWindow } from "../db/quota-state";
 import { planActionLogs, settleActionLogs } from "../domain/action-logs";
+import { decideIdentity, liveIssuedTokens, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
+import { consumeQuota, DAY_MS, MINUTE_MS } from "../domain/rate";
+
+/** What the worker knows about a write besides its records. */
+export interface WriteContext {
+  uid: string;
+  /** SHA-256 of the X-Installation-Token header, or null without one. */
+  presentedHash: string | null;
+  /** Names the client address's quota object (a hash, never the address). */
+  addressKey: string;
+  config: CollectorConfig;
+}
+
+export type Guarded<T> =
+  | { ok: true; value: T; token: string | null; bound: boolean }
+  | { ok: false; status: 403 | 429; reason: "rejected_identity" | "rate_limited"; message: string; token: string | null; retryAfterSeconds?: number };
+
+export interface IdentityView {
+  known: boolean;
+  bound: boolean;
+  boundAt: number | null;
+  acceptedAt: number | null;
+  firstSeen: number | null;
+  lastSeen: number | null;
+  pendingTokens: number;
+}
 
 /**
  * One object per installation (`idFromName(master_node_uid)`). Every write for the installation
- * passes through it, one at a time, so concurrent identical posts cannot race, and it remembers
- * which action-log keys are stored so that re-sent logs are answered without touching D1.
- * A status it returns is final: `added` means the row is committed in D1.
+ * passes through it, one at a time: it checks who is writing (identity) and how much (quotas),
+ * remembers which action-log keys are stored so that re-sent logs never reach D1, and answers
+ * with statuses that are final: `added` means the row is committed in D1.
  */
 export class Installation extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => migrateInstallationState(ctx.storage.sql));
+    ctx.blockConcurrencyWhile(async () => migrateObjectStorage(ctx.storage.sql, INSTALLATION_MIGRATIONS));
   }
 
   async storeStructure(
-    masterNodeUid: string,
+    context: WriteContext,
     structure: string,
     release: string | null,
     country: string | null,
-  ): Promise<{ created: boolean }> {
-    return this.exclusive(() =>
-      upsertInstallationStructure(this.env.COLLECTOR_DB, { masterNodeUid, structure, release, country, now: Date.now() }),
+  ): Promise<Guarded<{ created: boolean }>> {
+    return this.guarded(context, 1, (trust) =>
+      upsertInstallationStructure(this.env.COLLECTOR_DB, {
+        masterNodeUid: context.uid,
+        structure,
+        release,
+        country,
+        trust,
+        now: Date.now(),
+      }),
     );
   }
 
-  /** `logs` are unique by external_id and all belong to `masterNodeUid`. */
-  async storeActionLogs(masterNodeUid: string, logs: ActionLog[]): Promise<{ external_id: number; status: ActionLogStatus }[]> {
-    return this.exclusive(async () => {
+  /** `logs` are unique by external_id and all belong to the installation. */
+  async storeActionLogs(
+    context: WriteContext,
+    logs: ActionLog[],
+  ): Promise<Guarded<{ external_id: number; status: ActionLogStatus }[]>> {
+    return this.guarded(context, logs.length, async (trust) => {
       const sql = this.ctx.storage.sql;
       const plan = planActionLogs(logs, findStoredActionLogIds(sql, logs.map((l) => l.external_id)));
       let inserted: Set<number> | "failed";
       try {
-        inserted = await insertActionLogs(this.env.COLLECTOR_DB, masterNodeUid, plan.toStore, Date.now());
+        inserted = await insertActionLogs(this.env.COLLECTOR_DB, context.uid, plan.toStore, trust, Date.now());
       } catch (error) {
-        console.error("action_logs insert failed", masterNodeUid, error);
+        console.error("action_logs insert failed", context.uid, error);
         inserted = "failed";
       }
       if (inserted !== "failed") rememberActionLogIds(sql, plan.toStore.map((l) => l.external_id));
@@ -51,22 +102,113 @@ export class Installation extends DurableObject<Env> {
     });
   }
 
-  /** `items` are unique by (id, resource_type) and all belong to `masterNodeUid`. */
-  async storeOswlStats(masterNodeUid: string, items: Oswl[]): Promise<OswlStatus[]> {
-    return this.exclusive(async () => {
+  /** `items` are unique by (id, resource_type) and all belong to the installation. */
+  async storeOswlStats(context: WriteContext, items: Oswl[]): Promise<Guarded<OswlStatus[]>> {
+    return this.guarded(context, items.length, async (trust) => {
       try {
-        return settleOswlStats(items, await upsertOswlStats(this.env.COLLECTOR_DB, masterNodeUid, items, Date.now()));
+        return settleOswlStats(items, await upsertOswlStats(this.env.COLLECTOR_DB, context.uid, items, trust, Date.now()));
       } catch (error) {
-        console.error("oswl_stats upsert failed", masterNodeUid, error);
+        console.error("oswl_stats upsert failed", context.uid, error);
         return settleOswlStats(items, "failed");
       }
     });
   }
 
-  /** Runs writes one after another: input gates alone do not hold other calls while D1 is awaited. */
+  async describeIdentity(): Promise<IdentityView> {
+    const state = loadIdentity(this.ctx.storage.sql);
+    return {
+      known: state.firstSeen !== null,
+      bound: state.boundHash !== null,
+      boundAt: state.boundAt,
+      acceptedAt: state.acceptedAt,
+      firstSeen: state.firstSeen,
+      lastSeen: state.lastSeen,
+      pendingTokens: liveIssuedTokens(state, Date.now()).length,
+    };
+  }
+
+  /** Operator: bind to a new token, returned once, voiding the old binding. */
+  async rotateToken(): Promise<string> {
+    return this.exclusive(async () => {
+      const token = generateToken();
+      bindToken(this.ctx.storage.sql, await sha256Hex(token), Date.now());
+      return token;
+    });
+  }
+
+  /** Operator: forget the binding; the next write is treated as from an unbound installation. */
+  async clearToken(): Promise<void> {
+    await this.exclusive(async () => clearBinding(this.ctx.storage.sql));
+  }
+
+  /** Operator: let a quarantined installation's data into the reports. Returns rows released. */
+  async accept(uid: string): Promise<number> {
+    return this.exclusive(async () => {
+      acceptInstallation(this.ctx.storage.sql, Date.now());
+      return releaseQuarantinedRows(this.env.COLLECTOR_DB, uid);
+    });
+  }
+
+  /** Identity, then quotas, then the write; identity and quota state change only if all pass. */
+  private guarded<T>(context: WriteContext, records: number, write: (trust: Trust) => Promise<T>): Promise<Guarded<T>> {
+    return this.exclusive(async () => {
+      const sql = this.ctx.storage.sql;
+      const now = Date.now();
+      const identity = loadIdentity(sql);
+      const decision = decideIdentity(identity, context.presentedHash, context.config.legacyPolicy, now);
+      if (decision.kind === "reject" && !decision.issueToken) {
+        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: null };
+      }
+      const { limits } = context.config;
+      // The first time this object would store anything, the client address pays for it.
+      if (identity.firstSeen === null && identity.issued.length === 0) {
+        const quota = this.env.ADDRESS_QUOTA.get(this.env.ADDRESS_QUOTA.idFromName(context.addressKey));
+        const admitted = await quota.admitNewInstallation(limits.newInstallationsPerHour, now);
+        if (!admitted.allowed) {
+          return limited(
+            `more than ${limits.newInstallationsPerHour} new installations per hour from this client address`,
+            admitted.retryAfterSeconds,
+          );
+        }
+      }
+      if (decision.kind === "reject") {
+        const token = await this.issueToken(now);
+        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token };
+      }
+
+      const minute = consumeQuota(loadQuotaWindow(sql, "requests"), now, MINUTE_MS, limits.requestsPerMinute);
+      if (!minute.allowed) {
+        return limited(`more than ${limits.requestsPerMinute} requests per minute for this installation`, minute.retryAfterSeconds);
+      }
+      const day = consumeQuota(loadQuotaWindow(sql, "records"), now, DAY_MS, limits.recordsPerDay, records);
+      if (!day.allowed) {
+        return limited(`more than ${limits.recordsPerDay} records per day for this installation`, day.retryAfterSeconds);
+      }
+      saveQuotaWindow(sql, "requests", minute.window);
+      saveQuotaWindow(sql, "records", day.window);
+
+      const value = await write(decision.trust);
+      if (decision.bindTo) bindToken(sql, decision.bindTo, now);
+      else markSeen(sql, now);
+      const token = decision.issueToken ? await this.issueToken(now) : null;
+      return { ok: true, value, token, bound: decision.bindTo !== null };
+    });
+  }
+
+  private async issueToken(now: number): Promise<string> {
+    const token = generateToken();
+    addIssuedToken(this.ctx.storage.sql, await sha256Hex(token), now);
+    return token;
+  }
+
+  /** Runs calls one after another: input gates alone do not hold other calls while D1 is awaited. */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.tail.then(work, work);
     this.tail = run.catch(() => undefined);
     return run;
   }
+}
+
+function limited(message: string, retryAfterSeconds: number) {
+  return { ok: false as const, status: 429 as const, reason: "rate_limited" as const, message, token: null, retryAfterSeconds };
 }

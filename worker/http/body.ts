@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { findBoundViolation } from "../../schemas/limits";
 import { apiError, describeZodError } from "./errors";
 
 /** Reads the request body as JSON, refusing more than `maxBytes` (413) and non-JSON (400). */
@@ -44,12 +45,14 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   return out;
 }
 
-/** Reads and validates a JSON object body against a wire schema; a 400 names the failing fields. */
+/** Reads, bounds and validates a JSON object body against a wire schema; a 400 names the failing fields. */
 export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes: number): Promise<z.infer<S>> {
   const value = await readJsonBody(request, maxBytes);
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     throw apiError(400, `request body must be a JSON object, not ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`);
   }
+  const violation = findBoundViolation(value);
+  if (violation) throw apiError(400, `invalid request: ${violation.path || "body"}: ${violation.message}`);
   const result = schema.safeParse(value, { reportInput: true });
   if (!result.success) throw apiError(400, describeZodError(result.error));
   return result.data;

@@ -2,8 +2,22 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 
-/** The one error type of the API; `app.onError` turns it into `{"status":"error","message":…}`. */
-export const apiError = (status: ContentfulStatusCode, message: string) => new HTTPException(status, { message });
+/**
+ * The one error type of the API; `app.onError` turns it into `{"status":"error","message":…}`,
+ * plus any `fields` (such as a fresh installation_token) and response `headers`.
+ */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    message: string,
+    readonly fields: Record<string, string> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+export const apiError = (status: ContentfulStatusCode, message: string) => new ApiError(status, message);
 
 /** `a.b[0].c` from a zod issue path. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -1,0 +1,21 @@
+// Quota windows kept in a Durable Object's own SQLite storage (installations and client addresses).
+import type { QuotaWindow } from "../domain/rate";
+
+export const QUOTA_MIGRATION = `CREATE TABLE quota_windows (name TEXT PRIMARY KEY, started_at INTEGER NOT NULL, used INTEGER NOT NULL) WITHOUT ROWID`;
+
+export function loadQuotaWindow(sql: SqlStorage, name: string): QuotaWindow | null {
+  const row = sql
+    .exec<{ started_at: number; used: number }>(`SELECT started_at, used FROM quota_windows WHERE name = ?`, name)
+    .toArray()[0];
+  return row ? { startedAt: row.started_at, used: row.used } : null;
+}
+
+export function saveQuotaWindow(sql: SqlStorage, name: string, window: QuotaWindow): void {
+  sql.exec(
+    `INSERT INTO quota_windows (name, started_at, used) VALUES (?, ?, ?)
+     ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, used = excluded.used`,
+    name,
+    window.startedAt,
+    window.used,
+  );
+}
