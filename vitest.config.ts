@@ -18,6 +18,7 @@ function workerProject(name: string, include: string[], vars: Record<string, str
         miniflare: {
           bindings: {
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+            COUNTER_FLUSH_MS: "50",
             ...vars,
             COLLECTOR_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/collector")),
             ANALYTIC_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/analytic")),

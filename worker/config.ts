@@ -10,12 +10,15 @@ const ConfigSchema = z.object({
   LIMIT_REQUESTS_PER_MINUTE: positiveInt(600),
   LIMIT_RECORDS_PER_DAY: positiveInt(200_000),
   LIMIT_NEW_INSTALLATIONS_PER_HOUR: positiveInt(100),
+  COUNTER_FLUSH_MS: positiveInt(1000),
 });
 
 export interface CollectorConfig {
   maxBodyBytes: number;
   legacyPolicy: LegacyPolicy;
   limits: { requestsPerMinute: number; recordsPerDay: number; newInstallationsPerHour: number };
+  /** How long an isolate adds up data-quality counters before writing them. */
+  counterFlushMs: number;
 }
 
 const cache = new WeakMap<object, CollectorConfig>();
@@ -38,6 +41,7 @@ export function collectorConfig(env: Env): CollectorConfig {
         recordsPerDay: v.LIMIT_RECORDS_PER_DAY,
         newInstallationsPerHour: v.LIMIT_NEW_INSTALLATIONS_PER_HOUR,
       },
+      counterFlushMs: v.COUNTER_FLUSH_MS,
     };
     cache.set(env, config);
   }

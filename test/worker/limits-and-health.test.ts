@@ -54,6 +54,8 @@ describe("the data-quality counters", () => {
   const todays = async () => (await (await call(`/api/v1/json/collector/health?from_date=${today()}&to_date=${today()}`)).json<Health>()).days[0]!;
 
   it("count every outcome of collector requests per day, endpoint and reason", async () => {
+    // Let earlier tests' counts (written every 50 ms here) land before taking the baseline.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const before = await todays();
     const uid = freshUid();
     const token = (await (await postJson("/api/v1/installation_structure/", { installation_structure: structure(uid) })).json<{ installation_token: string }>()).installation_token;

@@ -143,17 +143,21 @@ export async function releaseQuarantinedRows(db: D1Database, masterNodeUid: stri
 
 const ADD_OUTCOMES = `
 INSERT INTO collector_outcomes (day, endpoint, outcome, count)
-SELECT ?1, ?2, j.key, j.value FROM json_each(?3) AS j WHERE j.value > 0
+SELECT j.value ->> '$.day', j.value ->> '$.endpoint', j.value ->> '$.outcome', j.value ->> '$.count'
+FROM json_each(?1) AS j WHERE true
 ON CONFLICT (day, endpoint, outcome) DO UPDATE SET count = count + excluded.count`;
 
-/** Adds to the day's counters; `day` is YYYY-MM-DD (UTC). */
-export async function addOutcomes(
-  db: D1Database,
-  day: string,
-  endpoint: string,
-  counts: Partial<Record<Outcome, number>>,
-): Promise<void> {
-  await db.prepare(ADD_OUTCOMES).bind(day, endpoint, JSON.stringify(counts)).run();
+export interface OutcomeRow {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  endpoint: string;
+  outcome: Outcome;
+  count: number;
+}
+
+/** Adds to the counters, in one statement. */
+export async function addOutcomes(db: D1Database, rows: readonly OutcomeRow[]): Promise<void> {
+  if (rows.length > 0) await db.prepare(ADD_OUTCOMES).bind(JSON.stringify(rows)).run();
 }
 
 export async function listOutcomes(db: D1Database, fromDay: string, toDay: string) {

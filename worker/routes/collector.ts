@@ -7,13 +7,13 @@ import {
   OswlStatsRequestSchema,
 } from "../../schemas/collector";
 import { collectorConfig } from "../config";
-import { addOutcomes } from "../db/collector";
 import { soleInstallation } from "../domain/batch";
 import { actionLogOutcomes, oswlOutcomes, rejectionOutcome, structureOutcomes, utcDay } from "../domain/outcomes";
 import { type Caller, storeActionLogs, storeInstallationStructure, storeOswlStats } from "../durable/client";
 import type { Guarded } from "../durable/installation";
 import { type AppContext, type AppEnv, execTime } from "../http/app-env";
 import { parseJsonBody } from "../http/body";
+import { outcomeCounter } from "../http/outcome-counter";
 import { ApiError, apiError } from "../http/errors";
 
 export const collector = new Hono<AppEnv>();
@@ -26,10 +26,8 @@ for (const endpoint of WRITE_ENDPOINTS) {
     await next();
     const counts = c.get("outcomes") ?? rejectionOutcome(c.res.status);
     if (!counts) return;
-    const write = addOutcomes(c.env.COLLECTOR_DB, utcDay(Date.now()), endpoint, counts).catch((error) =>
-      console.error("counting outcomes failed", endpoint, error),
-    );
-    c.executionCtx.waitUntil(write);
+    const { counterFlushMs } = collectorConfig(c.env);
+    outcomeCounter.add(c.env.COLLECTOR_DB, c.executionCtx, counterFlushMs, utcDay(Date.now()), endpoint, counts);
   });
 }
 
