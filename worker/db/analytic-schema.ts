@@ -19,3 +19,10 @@ export const jobRuns = sqliteTable(
   },
   (t) => [index("job_runs_job_started_at_idx").on(t.job, t.startedAt)],
 );
+
+/** The filtering rules (schemas/filtering.ts) as one JSON document; one row. */
+export const filteringRules = sqliteTable("filtering_rules", {
+  id: integer("id").primaryKey(),
+  rules: text("rules").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

@@ -1,7 +1,7 @@
 // Query functions over ANALYTIC_DB.
 import { desc, eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { jobRuns } from "./analytic-schema";
+import { filteringRules, jobRuns } from "./analytic-schema";
 
 export async function startJobRun(
   db: D1Database,
@@ -27,4 +27,17 @@ export async function finishJobRun(
 
 export async function listJobRuns(db: D1Database, limit = 50) {
   return drizzle(db).select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit);
+}
+
+/** The stored filtering rules, or null when none were ever set (nothing is filtered). */
+export async function findFilteringRules(db: D1Database): Promise<{ rules: unknown; updatedAt: number } | null> {
+  const [row] = await drizzle(db).select().from(filteringRules).where(eq(filteringRules.id, 1)).limit(1);
+  return row ? { rules: JSON.parse(row.rules), updatedAt: row.updatedAt } : null;
+}
+
+export async function saveFilteringRules(db: D1Database, rules: unknown, now: number): Promise<void> {
+  await drizzle(db)
+    .insert(filteringRules)
+    .values({ id: 1, rules: JSON.stringify(rules), updatedAt: now })
+    .onConflictDoUpdate({ target: filteringRules.id, set: { rules: JSON.stringify(rules), updatedAt: now } });
 }

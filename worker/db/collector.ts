@@ -18,6 +18,7 @@ export interface InstallationStructureWrite {
   release: string | null;
   country: string | null;
   trust: Trust;
+  isFiltered: boolean;
   now: number;
 }
 
@@ -36,6 +37,7 @@ export async function upsertInstallationStructure(
       release: write.release,
       country: write.country,
       trust: write.trust,
+      isFiltered: write.isFiltered,
       updatedAt: write.now,
     })
     .onConflictDoUpdate({
@@ -46,6 +48,7 @@ export async function upsertInstallationStructure(
         release: sql`excluded.release`,
         country: sql`coalesce(excluded.country, ${installationStructures.country})`,
         trust: sql`excluded.trust`,
+        isFiltered: write.isFiltered,
         updatedAt: write.now,
       },
     })

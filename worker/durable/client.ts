@@ -4,7 +4,9 @@ import type { ActionLog, ActionLogStatus, InstallationStructure, Oswl, OswlStatu
 import type { CollectorConfig } from "../config";
 import { sha256Hex } from "../crypto";
 import { uniqueActionLogs } from "../domain/action-logs";
+import { buildInfoOf, isFiltered } from "../domain/filtering";
 import { releaseOf } from "../domain/installation";
+import { currentFilteringRules } from "../filtering";
 import { uniqueOswlStats } from "../domain/oswl";
 import type { Guarded, WriteContext } from "./installation";
 
@@ -33,8 +35,10 @@ export async function storeInstallationStructure(
   caller: Caller,
 ): Promise<Guarded<{ created: boolean }>> {
   const uid = structure.master_node_uid;
-  const context = await writeContext(uid, caller);
-  return installationObject(env, uid).storeStructure(context, JSON.stringify(structure), releaseOf(structure), country);
+  const now = Date.now();
+  const [context, rules] = await Promise.all([writeContext(uid, caller), currentFilteringRules(env.ANALYTIC_DB, now)]);
+  const filtered = isFiltered(buildInfoOf(structure), rules, now);
+  return installationObject(env, uid).storeStructure(context, JSON.stringify(structure), releaseOf(structure), country, filtered);
 }
 
 /** `uid` is the one installation of `logs` (see `soleInstallation`). */

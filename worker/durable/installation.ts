@@ -69,6 +69,7 @@ export class Installation extends DurableObject<Env> {
     structure: string,
     release: string | null,
     country: string | null,
+    isFiltered: boolean,
   ): Promise<Guarded<{ created: boolean }>> {
     return this.guarded(context, 1, (trust) =>
       upsertInstallationStructure(this.env.COLLECTOR_DB, {
@@ -77,6 +78,7 @@ export class Installation extends DurableObject<Env> {
         release,
         country,
         trust,
+        isFiltered,
         now: Date.now(),
       }),
     );

@@ -1,7 +1,12 @@
 // Operator API: inspect, rotate, clear and accept installation identities. Every route requires
 // `Authorization: Bearer <ADMIN_TOKEN>` (wrangler secret put ADMIN_TOKEN; locally .dev.vars).
 import { Hono } from "hono";
+import { FilteringRulesSchema } from "../../schemas/filtering";
 import { secretsEqual } from "../crypto";
+import { findFilteringRules, saveFilteringRules } from "../db/analytic";
+import { forgetFilteringRules } from "../filtering";
+import { collectorConfig } from "../config";
+import { parseJsonBody } from "../http/body";
 import { installationObject } from "../durable/client";
 import type { AppEnv } from "../http/app-env";
 import { ApiError, apiError } from "../http/errors";
@@ -42,4 +47,17 @@ admin.post("/installations/:uid/accept", async (c) => {
   const uid = c.req.param("uid");
   const released = await installationObject(c.env, uid).accept(uid);
   return c.json({ status: "ok", master_node_uid: uid, released_rows: released });
+});
+
+admin.get("/filtering-rules", async (c) => {
+  const stored = await findFilteringRules(c.env.ANALYTIC_DB);
+  return c.json({ status: "ok", rules: stored?.rules ?? {}, updated_at: stored ? new Date(stored.updatedAt).toISOString() : null });
+});
+
+/** Replaces the rules; structures written from now on are classified by them. */
+admin.put("/filtering-rules", async (c) => {
+  const rules = await parseJsonBody(c.req.raw, FilteringRulesSchema, collectorConfig(c.env).maxBodyBytes);
+  await saveFilteringRules(c.env.ANALYTIC_DB, rules, Date.now());
+  forgetFilteringRules();
+  return c.json({ status: "ok", rules });
 });

@@ -1,0 +1,5 @@
+CREATE TABLE `filtering_rules` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`rules` text NOT NULL,
+	`updated_at` integer NOT NULL
+);
