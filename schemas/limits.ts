@@ -29,8 +29,19 @@ export interface BoundViolation {
   message: string;
 }
 
-const join = (path: string, key: string | number) =>
-  typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+interface Entry {
+  value: unknown;
+  depth: number;
+  parent: Entry | null;
+  key: string | number;
+}
+
+/** The path of an entry, built only when a violation is reported. */
+function pathOf(entry: Entry): string {
+  const keys: (string | number)[] = [];
+  for (let e: Entry | null = entry; e?.parent; e = e.parent) keys.push(e.key);
+  return keys.reverse().reduce<string>((path, key) => (typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key), "");
+}
 
 /**
  * The first place where a parsed JSON value exceeds the generic bounds (depth, string length,
@@ -38,28 +49,30 @@ const join = (path: string, key: string | number) =>
  * body (attributes, resource data) are bounded too, and without recursion limits of its own.
  */
 export function findBoundViolation(value: unknown, limits: JsonBounds = LIMITS): BoundViolation | null {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: "", depth: 1 }];
+  const stack: Entry[] = [{ value, depth: 1, parent: null, key: "" }];
   while (stack.length > 0) {
-    const { value: v, path, depth } = stack.pop()!;
+    const entry = stack.pop()!;
+    const v = entry.value;
     if (typeof v === "string") {
       if (v.length > limits.stringLength) {
-        return { path, message: `string of ${v.length} characters exceeds the limit of ${limits.stringLength}` };
+        return { path: pathOf(entry), message: `string of ${v.length} characters exceeds the limit of ${limits.stringLength}` };
       }
       continue;
     }
     if (v === null || typeof v !== "object") continue;
-    if (depth > limits.depth) return { path, message: `nesting deeper than the limit of ${limits.depth} levels` };
+    const depth = entry.depth;
+    if (depth > limits.depth) return { path: pathOf(entry), message: `nesting deeper than the limit of ${limits.depth} levels` };
     if (Array.isArray(v)) {
       if (v.length > limits.arrayLength) {
-        return { path, message: `array of ${v.length} elements exceeds the limit of ${limits.arrayLength}` };
+        return { path: pathOf(entry), message: `array of ${v.length} elements exceeds the limit of ${limits.arrayLength}` };
       }
-      v.forEach((item, i) => stack.push({ value: item, path: join(path, i), depth: depth + 1 }));
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], depth: depth + 1, parent: entry, key: i });
     } else {
-      const entries = Object.entries(v);
-      if (entries.length > limits.objectKeys) {
-        return { path, message: `object with ${entries.length} keys exceeds the limit of ${limits.objectKeys}` };
+      const keys = Object.keys(v);
+      if (keys.length > limits.objectKeys) {
+        return { path: pathOf(entry), message: `object with ${keys.length} keys exceeds the limit of ${limits.objectKeys}` };
       }
-      for (const [key, item] of entries) stack.push({ value: item, path: join(path, key), depth: depth + 1 });
+      for (const key of keys) stack.push({ value: (v as Record<string, unknown>)[key], depth: depth + 1, parent: entry, key });
     }
   }
   return null;

@@ -2,12 +2,12 @@ import { describe, expect, it } from "vitest";
 import { decideIdentity, type IdentityState, ISSUED_TOKEN_TTL_MS, type LegacyPolicy } from "../../worker/domain/identity";
 
 const NOW = 1_800_000_000_000;
-const unbound = (issued: IdentityState["issued"] = [], acceptedAt: number | null = null): IdentityState => ({
+const unbound = (presentedIssuedAt: number | null = null, acceptedAt: number | null = null): IdentityState => ({
   boundHash: null,
   acceptedAt,
-  issued,
+  presentedIssuedAt,
 });
-const bound: IdentityState = { boundHash: "h-bound", acceptedAt: null, issued: [] };
+const bound: IdentityState = { boundHash: "h-bound", acceptedAt: null, presentedIssuedAt: null };
 
 describe("decideIdentity for a bound installation", () => {
   it.each<LegacyPolicy>(["allow", "quarantine", "deny"])("accepts the bound token as verified under %s", (policy) => {
@@ -17,7 +17,7 @@ describe("decideIdentity for a bound installation", () => {
     expect(decideIdentity(bound, null, policy, NOW)).toMatchObject({ kind: "reject", reason: "token_required", issueToken: false });
   });
   it("refuses a wrong token, even one it once issued", () => {
-    const state = { ...bound, issued: [{ hash: "h-old", issuedAt: NOW - 1000 }] };
+    const state = { ...bound, presentedIssuedAt: NOW - 1000 };
     expect(decideIdentity(state, "h-old", "allow", NOW)).toMatchObject({ kind: "reject", reason: "token_wrong" });
   });
 });
@@ -25,7 +25,7 @@ describe("decideIdentity for a bound installation", () => {
 describe("decideIdentity for an unbound installation", () => {
   it("binds to a token it issued, as verified, whatever the policy", () => {
     for (const policy of ["allow", "quarantine", "deny"] as const) {
-      expect(decideIdentity(unbound([{ hash: "h1", issuedAt: NOW - 1000 }]), "h1", policy, NOW)).toEqual({
+      expect(decideIdentity(unbound(NOW - 1000), "h1", policy, NOW)).toEqual({
         kind: "accept",
         trust: "verified",
         bindTo: "h1",
@@ -34,9 +34,9 @@ describe("decideIdentity for an unbound installation", () => {
     }
   });
   it("refuses a token it issued more than 7 days ago", () => {
-    const state = unbound([{ hash: "h1", issuedAt: NOW - ISSUED_TOKEN_TTL_MS }]);
+    const state = unbound(NOW - ISSUED_TOKEN_TTL_MS);
     expect(decideIdentity(state, "h1", "allow", NOW)).toMatchObject({ kind: "reject", reason: "token_unknown", issueToken: false });
-    const fresh = unbound([{ hash: "h1", issuedAt: NOW - ISSUED_TOKEN_TTL_MS + 1 }]);
+    const fresh = unbound(NOW - ISSUED_TOKEN_TTL_MS + 1);
     expect(decideIdentity(fresh, "h1", "allow", NOW)).toMatchObject({ kind: "accept", bindTo: "h1" });
   });
   it("refuses a token it never issued", () => {
@@ -47,7 +47,7 @@ describe("decideIdentity for an unbound installation", () => {
   });
   it("accepts a legacy write as quarantined under quarantine until an operator accepted it", () => {
     expect(decideIdentity(unbound(), null, "quarantine", NOW)).toMatchObject({ kind: "accept", trust: "quarantined", issueToken: true });
-    expect(decideIdentity(unbound([], NOW - 5), null, "quarantine", NOW)).toMatchObject({ kind: "accept", trust: "unverified" });
+    expect(decideIdentity(unbound(null, NOW - 5), null, "quarantine", NOW)).toMatchObject({ kind: "accept", trust: "unverified" });
   });
   it("refuses a legacy write under deny, with a token to enrol", () => {
     expect(decideIdentity(unbound(), null, "deny", NOW)).toMatchObject({ kind: "reject", reason: "legacy_denied", issueToken: true });

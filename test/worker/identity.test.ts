@@ -114,6 +114,15 @@ describe("installation identity (legacy policy allow)", () => {
     expect((await res.json<{ message: string }>()).message).toContain("expired");
   });
 
+  it("keeps the 16 newest pending tokens of a legacy sender, the newest of which still binds", async () => {
+    const uid = freshUid();
+    const tokens: string[] = [];
+    for (let i = 0; i < 20; i++) tokens.push((await tokenOf(await postStructure(uid)))!);
+    expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ pendingTokens: 16 });
+    expect((await postStructure(uid, tokens[0])).status).toBe(403);
+    expect((await postStructure(uid, tokens[19])).status).toBe(200);
+  });
+
   it("treats a malformed token header like any wrong token", async () => {
     const { uid } = await boundInstallation();
     expect((await postStructure(uid, "not a token")).status).toBe(403);

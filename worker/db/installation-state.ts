@@ -1,5 +1,5 @@
 // The Installation Durable Object's own SQLite storage: identity, dedup memory and quotas.
-import { ISSUED_TOKEN_TTL_MS, type IdentityState } from "../domain/identity";
+import { type IdentityState, ISSUED_TOKEN_TTL_MS, MAX_PENDING_TOKENS } from "../domain/identity";
 import { QUOTA_MIGRATION } from "./quota-state";
 
 export const INSTALLATION_MIGRATIONS = [
@@ -51,26 +51,42 @@ export interface StoredIdentity extends IdentityState {
   firstSeen: number | null;
   lastSeen: number | null;
   boundAt: number | null;
+  /** Issued tokens still kept (live or not yet pruned). */
+  pendingTokens: number;
 }
 
-export function loadIdentity(sql: SqlStorage): StoredIdentity {
+/** The identity as a write needs it, in one query: only the presented token is looked up. */
+export function loadIdentity(sql: SqlStorage, presentedHash: string | null): StoredIdentity {
   const row = sql
-    .exec<{ first_seen: number; last_seen: number; bound_hash: string | null; bound_at: number | null; accepted_at: number | null }>(
-      `SELECT first_seen, last_seen, bound_hash, bound_at, accepted_at FROM identity WHERE id = 1`,
+    .exec<{
+      first_seen: number | null;
+      last_seen: number | null;
+      bound_hash: string | null;
+      bound_at: number | null;
+      accepted_at: number | null;
+      presented_issued_at: number | null;
+      pending: number;
+    }>(
+      `SELECT i.first_seen, i.last_seen, i.bound_hash, i.bound_at, i.accepted_at,
+              (SELECT issued_at FROM issued_tokens WHERE hash = ?1) AS presented_issued_at,
+              (SELECT count(*) FROM issued_tokens) AS pending
+       FROM (SELECT 1) LEFT JOIN identity AS i ON i.id = 1`,
+      presentedHash ?? "",
     )
-    .toArray()[0];
-  const issued = sql
-    .exec<{ hash: string; issued_at: number }>(`SELECT hash, issued_at FROM issued_tokens ORDER BY issued_at`)
-    .toArray()
-    .map((t) => ({ hash: t.hash, issuedAt: t.issued_at }));
+    .one();
   return {
-    firstSeen: row?.first_seen ?? null,
-    lastSeen: row?.last_seen ?? null,
-    boundHash: row?.bound_hash ?? null,
-    boundAt: row?.bound_at ?? null,
-    acceptedAt: row?.accepted_at ?? null,
-    issued,
+    firstSeen: row.first_seen,
+    lastSeen: row.last_seen,
+    boundHash: row.bound_hash,
+    boundAt: row.bound_at,
+    acceptedAt: row.accepted_at,
+    presentedIssuedAt: presentedHash === null ? null : row.presented_issued_at,
+    pendingTokens: row.pending,
   };
+}
+
+export function countPendingTokens(sql: SqlStorage, now: number): number {
+  return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM issued_tokens WHERE issued_at > ?`, now - ISSUED_TOKEN_TTL_MS).one().n;
 }
 
 export function markSeen(sql: SqlStorage, now: number): void {
@@ -93,10 +109,19 @@ export function clearBinding(sql: SqlStorage): void {
   sql.exec(`DELETE FROM issued_tokens`);
 }
 
-/** Records an issued token and forgets the ones that expired unused. */
-export function addIssuedToken(sql: SqlStorage, hash: string, now: number): void {
-  sql.exec(`DELETE FROM issued_tokens WHERE issued_at <= ?`, now - ISSUED_TOKEN_TTL_MS);
+/**
+ * Records an issued token. Once more than the newest few are kept, forgets the ones that expired
+ * unused and all but the newest few (`pendingBefore` saves a count on every write).
+ */
+export function addIssuedToken(sql: SqlStorage, hash: string, now: number, pendingBefore: number): void {
   sql.exec(`INSERT OR REPLACE INTO issued_tokens (hash, issued_at) VALUES (?, ?)`, hash, now);
+  if (pendingBefore < MAX_PENDING_TOKENS) return;
+  sql.exec(
+    `DELETE FROM issued_tokens WHERE issued_at <= ?
+       OR hash NOT IN (SELECT hash FROM issued_tokens ORDER BY issued_at DESC LIMIT ?)`,
+    now - ISSUED_TOKEN_TTL_MS,
+    MAX_PENDING_TOKENS,
+  );
 }
 
 export function acceptInstallation(sql: SqlStorage, now: number): void {

@@ -19,3 +19,25 @@ export function saveQuotaWindow(sql: SqlStorage, name: string, window: QuotaWind
     window.used,
   );
 }
+
+/** Several windows in one query; a window never used is absent. */
+export function loadQuotaWindows(sql: SqlStorage, names: readonly string[]): Map<string, QuotaWindow> {
+  const rows = sql
+    .exec<{ name: string; started_at: number; used: number }>(
+      `SELECT name, started_at, used FROM quota_windows WHERE name IN (SELECT value FROM json_each(?))`,
+      JSON.stringify(names),
+    )
+    .toArray();
+  return new Map(rows.map((r) => [r.name, { startedAt: r.started_at, used: r.used }]));
+}
+
+/** Several windows in one statement. */
+export function saveQuotaWindows(sql: SqlStorage, windows: Readonly<Record<string, QuotaWindow>>): void {
+  const rows = Object.entries(windows).map(([name, w]) => ({ name, started_at: w.startedAt, used: w.used }));
+  sql.exec(
+    `INSERT INTO quota_windows (name, started_at, used)
+     SELECT j.value ->> '$.name', j.value ->> '$.started_at', j.value ->> '$.used' FROM json_each(?) AS j WHERE true
+     ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at, used = excluded.used`,
+    JSON.stringify(rows),
+  );
+}

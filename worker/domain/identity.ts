@@ -15,19 +15,18 @@ export interface IdentityState {
   boundHash: string | null;
   /** When an operator accepted this installation's data (the quarantine policy). */
   acceptedAt: number | null;
-  /** Hashes of tokens issued and not yet expired. */
-  issued: readonly { hash: string; issuedAt: number }[];
+  /** When this installation issued the token presented now; null if it never did or none was. */
+  presentedIssuedAt: number | null;
 }
+
+/** Pending (issued, not yet used) tokens kept per installation: a sender needs only its newest. */
+export const MAX_PENDING_TOKENS = 16;
 
 export type IdentityRejection = "token_required" | "token_wrong" | "token_unknown" | "legacy_denied";
 
 export type IdentityDecision =
   | { kind: "accept"; trust: Trust; bindTo: string | null; issueToken: boolean }
   | { kind: "reject"; reason: IdentityRejection; message: string; issueToken: boolean };
-
-export function liveIssuedTokens(state: IdentityState, now: number) {
-  return state.issued.filter((t) => now - t.issuedAt < ISSUED_TOKEN_TTL_MS);
-}
 
 /**
  * Decides whether a write may proceed. `presentedHash` is the hash of the request's
@@ -46,7 +45,7 @@ export function decideIdentity(
       : reject("token_wrong", "X-Installation-Token does not match the token this installation is bound to");
   }
   if (presentedHash !== null) {
-    if (liveIssuedTokens(state, now).some((t) => t.hash === presentedHash)) {
+    if (state.presentedIssuedAt !== null && now - state.presentedIssuedAt < ISSUED_TOKEN_TTL_MS) {
       return { kind: "accept", trust: "verified", bindTo: presentedHash, issueToken: false };
     }
     return reject(

@@ -1,5 +1,5 @@
 // Sends validated collector writes to the installation's object, with what the worker knows of
-// the caller (its token's hash and a hash of its address).
+// the caller (its token's hash and its address).
 import type { ActionLog, ActionLogStatus, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
 import { sha256Hex } from "../crypto";
@@ -13,7 +13,7 @@ import type { Guarded, WriteContext } from "./installation";
 export interface Caller {
   /** The X-Installation-Token header, if any. */
   token: string | null;
-  /** The client address (CF-Connecting-IP); only its hash leaves the worker. */
+  /** The client address (CF-Connecting-IP); never stored, only its hash names a quota object. */
   address: string | null;
   config: CollectorConfig;
 }
@@ -21,11 +21,8 @@ export interface Caller {
 export const installationObject = (env: Env, uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
 
 async function writeContext(uid: string, caller: Caller): Promise<WriteContext> {
-  const [presentedHash, addressKey] = await Promise.all([
-    caller.token === null ? null : sha256Hex(caller.token),
-    sha256Hex(`address:${caller.address ?? "unknown"}`),
-  ]);
-  return { uid, presentedHash, addressKey, config: caller.config };
+  const presentedHash = caller.token === null ? null : await sha256Hex(caller.token);
+  return { uid, presentedHash, address: caller.address, config: caller.config };
 }
 
 export async function storeInstallationStructure(

@@ -13,6 +13,7 @@ import {
   addIssuedToken,
   bindToken,
   clearBinding,
+  countPendingTokens,
   findStoredActionLogIds,
   INSTALLATION_MIGRATIONS,
   loadIdentity,
@@ -20,9 +21,9 @@ import {
   migrateObjectStorage,
   rememberActionLogIds,
 } from "../db/installation-state";
-import { loadQuotaWindow, saveQuotaWindow } from "../db/quota-state";
+import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
 import { planActionLogs, settleActionLogs } from "../domain/action-logs";
-import { decideIdentity, liveIssuedTokens, type Trust } from "../domain/identity";
+import { decideIdentity, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
 import { consumeQuota, DAY_MS, MINUTE_MS } from "../domain/rate";
 
@@ -31,8 +32,8 @@ export interface WriteContext {
   uid: string;
   /** SHA-256 of the X-Installation-Token header, or null without one. */
   presentedHash: string | null;
-  /** Names the client address's quota object (a hash, never the address). */
-  addressKey: string;
+  /** The client address; used, hashed, only to charge a new installation to it, never stored. */
+  address: string | null;
   config: CollectorConfig;
 }
 
@@ -117,7 +118,7 @@ export class Installation extends DurableObject<Env> {
   }
 
   async describeIdentity(): Promise<IdentityView> {
-    const state = loadIdentity(this.ctx.storage.sql);
+    const state = loadIdentity(this.ctx.storage.sql, null);
     return {
       known: state.firstSeen !== null,
       bound: state.boundHash !== null,
@@ -125,7 +126,7 @@ export class Installation extends DurableObject<Env> {
       acceptedAt: state.acceptedAt,
       firstSeen: state.firstSeen,
       lastSeen: state.lastSeen,
-      pendingTokens: liveIssuedTokens(state, Date.now()).length,
+      pendingTokens: countPendingTokens(this.ctx.storage.sql, Date.now()),
     };
   }
 
@@ -156,15 +157,16 @@ export class Installation extends DurableObject<Env> {
     return this.exclusive(async () => {
       const sql = this.ctx.storage.sql;
       const now = Date.now();
-      const identity = loadIdentity(sql);
+      const identity = loadIdentity(sql, context.presentedHash);
       const decision = decideIdentity(identity, context.presentedHash, context.config.legacyPolicy, now);
       if (decision.kind === "reject" && !decision.issueToken) {
         return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: null };
       }
       const { limits } = context.config;
       // The first time this object would store anything, the client address pays for it.
-      if (identity.firstSeen === null && identity.issued.length === 0) {
-        const quota = this.env.ADDRESS_QUOTA.get(this.env.ADDRESS_QUOTA.idFromName(context.addressKey));
+      if (identity.firstSeen === null && identity.pendingTokens === 0) {
+        const addressKey = await sha256Hex(`address:${context.address ?? "unknown"}`);
+        const quota = this.env.ADDRESS_QUOTA.get(this.env.ADDRESS_QUOTA.idFromName(addressKey));
         const admitted = await quota.admitNewInstallation(limits.newInstallationsPerHour, now);
         if (!admitted.allowed) {
           return limited(
@@ -174,32 +176,33 @@ export class Installation extends DurableObject<Env> {
         }
       }
       if (decision.kind === "reject") {
-        const token = await this.issueToken(now);
+        const token = await this.issueToken(now, identity.pendingTokens);
         return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token };
       }
 
-      const minute = consumeQuota(loadQuotaWindow(sql, "requests"), now, MINUTE_MS, limits.requestsPerMinute);
+      const windows = loadQuotaWindows(sql, ["requests", "records"]);
+      const minute = consumeQuota(windows.get("requests") ?? null, now, MINUTE_MS, limits.requestsPerMinute);
       if (!minute.allowed) {
         return limited(`more than ${limits.requestsPerMinute} requests per minute for this installation`, minute.retryAfterSeconds);
       }
-      const day = consumeQuota(loadQuotaWindow(sql, "records"), now, DAY_MS, limits.recordsPerDay, records);
+      const day = consumeQuota(windows.get("records") ?? null, now, DAY_MS, limits.recordsPerDay, records);
       if (!day.allowed) {
         return limited(`more than ${limits.recordsPerDay} records per day for this installation`, day.retryAfterSeconds);
       }
-      saveQuotaWindow(sql, "requests", minute.window);
-      saveQuotaWindow(sql, "records", day.window);
+      saveQuotaWindows(sql, { requests: minute.window, records: day.window });
 
       const value = await write(decision.trust);
       if (decision.bindTo) bindToken(sql, decision.bindTo, now);
-      else markSeen(sql, now);
-      const token = decision.issueToken ? await this.issueToken(now) : null;
+      // last_seen to the minute is enough, and spares a write on most requests.
+      else if (identity.lastSeen === null || now - identity.lastSeen >= MINUTE_MS) markSeen(sql, now);
+      const token = decision.issueToken ? await this.issueToken(now, identity.pendingTokens) : null;
       return { ok: true, value, token, bound: decision.bindTo !== null };
     });
   }
 
-  private async issueToken(now: number): Promise<string> {
+  private async issueToken(now: number, pendingBefore: number): Promise<string> {
     const token = generateToken();
-    addIssuedToken(this.ctx.storage.sql, await sha256Hex(token), now);
+    addIssuedToken(this.ctx.storage.sql, await sha256Hex(token), now, pendingBefore);
     return token;
   }
 
