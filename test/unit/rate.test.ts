@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { consumeQuota, DAY_MS, MINUTE_MS } from "../../worker/domain/rate";
+import { consumeQuota, DAY_MS, MINUTE_MS, quotaNeedsSaving } from "../../worker/domain/rate";
 
 const T = Date.UTC(2026, 10, 27, 12, 30, 15); // 12:30:15 UTC
 
@@ -33,5 +33,21 @@ describe("consumeQuota", () => {
     const end = Date.UTC(2026, 10, 27, 12, 30, 59, 999);
     const full = { startedAt: Date.UTC(2026, 10, 27, 12, 30), used: 1 };
     expect(consumeQuota(full, end, MINUTE_MS, 1)).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+  });
+});
+
+describe("quotaNeedsSaving", () => {
+  const w = (used: number, startedAt = 0) => ({ startedAt, used });
+  it("saves a new or rolled-over window", () => {
+    expect(quotaNeedsSaving(null, w(1), 600)).toBe(true);
+    expect(quotaNeedsSaving(w(5, 0), w(1, 60_000), 600)).toBe(true);
+  });
+  it("saves each time the count crosses another hundredth of the limit, and not in between", () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => quotaNeedsSaving(w(n - 1), w(n), 600))).toEqual([false, false, false, false, false, true, false]);
+    expect(quotaNeedsSaving(w(1_990), w(2_090), 200_000)).toBe(true);
+    expect(quotaNeedsSaving(w(2_000), w(2_100), 200_000)).toBe(false);
+  });
+  it("saves every change of a limit under 100", () => {
+    expect(quotaNeedsSaving(w(3), w(4), 5)).toBe(true);
   });
 });

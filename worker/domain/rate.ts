@@ -30,3 +30,15 @@ export function consumeQuota(
   }
   return { allowed: true, window: { startedAt, used: current.used + amount } };
 }
+
+/**
+ * Whether a window that changed from `before` to `after` should be written to storage now: when
+ * it rolled over, or its count crossed another hundredth of the limit. Between writes the count
+ * lives in memory, so an object that is evicted loses at most 1% of a limit, and most requests
+ * write nothing.
+ */
+export function quotaNeedsSaving(before: QuotaWindow | null, after: QuotaWindow, limit: number): boolean {
+  if (!before || before.startedAt !== after.startedAt) return true;
+  const step = Math.max(1, Math.ceil(limit / 100));
+  return Math.floor(before.used / step) !== Math.floor(after.used / step);
+}

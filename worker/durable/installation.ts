@@ -25,7 +25,7 @@ import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
 import { planActionLogs, settleActionLogs } from "../domain/action-logs";
 import { decideIdentity, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
-import { consumeQuota, DAY_MS, MINUTE_MS } from "../domain/rate";
+import { consumeQuota, DAY_MS, MINUTE_MS, type QuotaWindow, quotaNeedsSaving } from "../domain/rate";
 
 /** What the worker knows about a write besides its records. */
 export interface WriteContext {
@@ -59,6 +59,8 @@ export interface IdentityView {
  */
 export class Installation extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
+  /** The quota windows, read from storage once and then kept here (see quotaNeedsSaving). */
+  private windows: Map<string, QuotaWindow> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -180,16 +182,23 @@ export class Installation extends DurableObject<Env> {
         return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token };
       }
 
-      const windows = loadQuotaWindows(sql, ["requests", "records"]);
-      const minute = consumeQuota(windows.get("requests") ?? null, now, MINUTE_MS, limits.requestsPerMinute);
+      const windows = (this.windows ??= loadQuotaWindows(sql, ["requests", "records"]));
+      const [minuteBefore, dayBefore] = [windows.get("requests") ?? null, windows.get("records") ?? null];
+      const minute = consumeQuota(minuteBefore, now, MINUTE_MS, limits.requestsPerMinute);
       if (!minute.allowed) {
         return limited(`more than ${limits.requestsPerMinute} requests per minute for this installation`, minute.retryAfterSeconds);
       }
-      const day = consumeQuota(windows.get("records") ?? null, now, DAY_MS, limits.recordsPerDay, records);
+      const day = consumeQuota(dayBefore, now, DAY_MS, limits.recordsPerDay, records);
       if (!day.allowed) {
         return limited(`more than ${limits.recordsPerDay} records per day for this installation`, day.retryAfterSeconds);
       }
-      saveQuotaWindows(sql, { requests: minute.window, records: day.window });
+      windows.set("requests", minute.window).set("records", day.window);
+      if (
+        quotaNeedsSaving(minuteBefore, minute.window, limits.requestsPerMinute) ||
+        quotaNeedsSaving(dayBefore, day.window, limits.recordsPerDay)
+      ) {
+        saveQuotaWindows(sql, { requests: minute.window, records: day.window });
+      }
 
       const value = await write(decision.trust);
       if (decision.bindTo) bindToken(sql, decision.bindTo, now);
