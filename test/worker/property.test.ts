@@ -57,43 +57,39 @@ const validStructure = fc.record({
     fuel_packages: optional(fc.array(text, { maxLength: 3 })),
   }),
 });
-const validActionLogs = uid.chain((u) =>
-  fc.record({
-    action_logs: fc.array(
-      fc.record({
-        master_node_uid: fc.constant(u),
-        external_id: fc.nat({ max: 50 }),
-        body: fc.oneof(
-          fc.record({ action_type: fc.constant("http_request"), action_name: optional(text), end_timestamp: optional(text), cluster_id: optional(fc.option(int, { nil: null })) }),
-          fc.record({ action_type: fc.constant("nailgun_task"), action_name: optional(text), end_timestamp: fc.option(text, { nil: null }) }),
-        ),
-      }),
-      { maxLength: 20 },
-    ),
-  }),
+/** A request body `{ [key]: [...] }` of up to `max` records, all of one installation of the pool. */
+const batchOf = (key: string, record: (uid: string) => fc.Arbitrary<unknown>, max: number) =>
+  uid.chain((u) => fc.record({ [key]: fc.array(record(u), { maxLength: max }) }));
+
+const jsonList = fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 });
+const validActionLogs = batchOf(
+  "action_logs",
+  (u) =>
+    fc.record({
+      master_node_uid: fc.constant(u),
+      external_id: fc.nat({ max: 50 }),
+      body: fc.oneof(
+        fc.record({ action_type: fc.constant("http_request"), action_name: optional(text), end_timestamp: optional(text), cluster_id: optional(fc.option(int, { nil: null })) }),
+        fc.record({ action_type: fc.constant("nailgun_task"), action_name: optional(text), end_timestamp: fc.option(text, { nil: null }) }),
+      ),
+    }),
+  20,
 );
-const validOswl = uid.chain((u) =>
-  fc.record({
-    oswl_stats: fc.array(
-      fc.record({
-        master_node_uid: fc.constant(u),
-        id: fc.nat({ max: 50 }),
-        cluster_id: int,
-        created_date: text,
-        updated_time: text,
-        resource_type: fc.constantFrom(...RESOURCE_TYPES),
-        resource_checksum: text,
-        resource_data: fc.record({
-          added: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-          current: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-          removed: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-          modified: fc.array(fc.jsonValue({ maxDepth: 2 }), { maxLength: 3 }),
-        }),
-        version_info: optional(fc.record({ fuel_version: fc.option(text, { nil: null }) })),
-      }),
-      { maxLength: 10 },
-    ),
-  }),
+const validOswl = batchOf(
+  "oswl_stats",
+  (u) =>
+    fc.record({
+      master_node_uid: fc.constant(u),
+      id: fc.nat({ max: 50 }),
+      cluster_id: int,
+      created_date: text,
+      updated_time: text,
+      resource_type: fc.constantFrom(...RESOURCE_TYPES),
+      resource_checksum: text,
+      resource_data: fc.record({ added: jsonList, current: jsonList, removed: jsonList, modified: jsonList }),
+      version_info: optional(fc.record({ fuel_version: fc.option(text, { nil: null }) })),
+    }),
+  10,
 );
 
 const ENDPOINTS = [
