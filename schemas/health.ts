@@ -26,7 +26,7 @@ export const HealthQuerySchema = z.strictObject({
   to_date: IsoDateSchema.optional(),
 });
 
-const countsSchema = z.record(OutcomeSchema, z.int());
+const countsSchema = z.partialRecord(OutcomeSchema, z.int());
 
 export const HealthResponseSchema = z.object({
   status: z.literal("ok"),
@@ -38,7 +38,7 @@ export const HealthResponseSchema = z.object({
     z.object({
       date: z.string(),
       totals: countsSchema,
-      by_endpoint: z.record(z.enum(COLLECTOR_ENDPOINTS), countsSchema),
+      by_endpoint: z.partialRecord(z.enum(COLLECTOR_ENDPOINTS), countsSchema),
     }),
   ),
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { HealthResponseSchema } from "../../schemas/health";
 import { call, count, eventually, freshUid, httpRequestLog, oswl, postJson, structure, TOKEN_HEADER } from "./helpers";
 
 async function rejected(res: Response, status: number, message: RegExp) {
@@ -82,7 +83,7 @@ describe("the data-quality counters", () => {
   });
 
   it("lists every day of the range, the last 30 days by default, with units", async () => {
-    const body = await (await call("/api/v1/json/collector/health")).json<Health & { to_date: string; units: Record<string, string> }>();
+    const body = HealthResponseSchema.parse(await (await call("/api/v1/json/collector/health")).json());
     expect(body.days).toHaveLength(30);
     expect(body.to_date).toBe(today());
     expect(body.units).toMatchObject({ accepted: "records", rejected_identity: "requests" });

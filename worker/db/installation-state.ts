@@ -43,10 +43,6 @@ export function rememberActionLogIds(sql: SqlStorage, externalIds: readonly numb
   );
 }
 
-export function countStoredActionLogIds(sql: SqlStorage): number {
-  return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM action_log_keys`).one().n;
-}
-
 export interface StoredIdentity extends IdentityState {
   firstSeen: number | null;
   lastSeen: number | null;
