@@ -4,6 +4,7 @@ import type { AppEnv } from "./http/app-env";
 import { ApiError } from "./http/errors";
 import { admin } from "./routes/admin";
 import { collector } from "./routes/collector";
+import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
 import { schemas } from "./routes/schemas";
 
@@ -19,6 +20,7 @@ app.use("*", async (c, next) => {
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/json/collector", health);
+app.route("/api/v1/json", exportsApi);
 app.route("/api/v1", collector);
 
 app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));

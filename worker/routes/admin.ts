@@ -1,30 +1,17 @@
-// Operator API: inspect, rotate, clear and accept installation identities. Every route requires
-// `Authorization: Bearer <ADMIN_TOKEN>` (wrangler secret put ADMIN_TOKEN; locally .dev.vars).
+// Operator API: installation identities and filtering rules. Every route requires the admin secret.
 import { Hono } from "hono";
 import { FilteringRulesSchema } from "../../schemas/filtering";
-import { secretsEqual } from "../crypto";
 import { findFilteringRules, saveFilteringRules } from "../db/analytic";
 import { forgetFilteringRules } from "../filtering";
 import { collectorConfig } from "../config";
 import { parseJsonBody } from "../http/body";
 import { installationObject } from "../durable/client";
+import { requireAdmin } from "../http/admin-auth";
 import type { AppEnv } from "../http/app-env";
-import { ApiError, apiError } from "../http/errors";
 
 export const admin = new Hono<AppEnv>();
 
-admin.use("*", async (c, next) => {
-  const secret = c.env.ADMIN_TOKEN;
-  if (typeof secret !== "string" || secret.length === 0) {
-    throw apiError(403, "the admin API is disabled: set the ADMIN_TOKEN secret to enable it");
-  }
-  const presented = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
-  if (presented === undefined) {
-    throw new ApiError(401, "admin routes require Authorization: Bearer <ADMIN_TOKEN>", {}, { "WWW-Authenticate": "Bearer" });
-  }
-  if (!(await secretsEqual(presented, secret))) throw apiError(403, "the admin token is wrong");
-  await next();
-});
+admin.use("*", requireAdmin);
 
 admin.get("/installations/:uid", async (c) => {
   const uid = c.req.param("uid");

@@ -1,0 +1,21 @@
+import type { MiddlewareHandler } from "hono";
+import { secretsEqual } from "../crypto";
+import type { AppEnv } from "./app-env";
+import { ApiError, apiError } from "./errors";
+
+/**
+ * Requires `Authorization: Bearer <ADMIN_TOKEN>` (wrangler secret put ADMIN_TOKEN; locally
+ * .dev.vars), compared in constant time: 401 without it, 403 with a wrong one or none configured.
+ */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const secret = c.env.ADMIN_TOKEN;
+  if (typeof secret !== "string" || secret.length === 0) {
+    throw apiError(403, "the admin API is disabled: set the ADMIN_TOKEN secret to enable it");
+  }
+  const presented = /^Bearer (.+)$/.exec(c.req.header("authorization") ?? "")?.[1];
+  if (presented === undefined) {
+    throw new ApiError(401, "this route requires Authorization: Bearer <ADMIN_TOKEN>", {}, { "WWW-Authenticate": "Bearer" });
+  }
+  if (!(await secretsEqual(presented, secret))) throw apiError(403, "the admin token is wrong");
+  await next();
+};
