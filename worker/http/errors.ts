@@ -27,8 +27,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
   );
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  const where = formatPath(issue.path) || "body";
+function describeIssue(issue: z.core.$ZodIssue, within: readonly PropertyKey[]): string {
+  const where = formatPath([...within, ...issue.path]) || "body";
   if (issue.code === "unrecognized_keys") {
     const keys = issue.keys.map((k) => `"${k}"`).join(", ");
     return `${where}: unknown field${issue.keys.length > 1 ? "s" : ""} ${keys} (not allowed here)`;
@@ -38,9 +38,12 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return `${where}: ${issue.message}`;
 }
 
-/** A message naming each failing field and why, for a 400 (at most `limit` issues). */
-export function describeZodError(error: z.ZodError, limit = 5): string {
-  const issues = error.issues.slice(0, limit).map(describeIssue);
+/**
+ * A message naming each failing field and why, for a 400 (at most `limit` issues). `within` is the
+ * path of the validated value when it is not the whole body (a query parameter, say).
+ */
+export function describeZodError(error: z.ZodError, within: readonly PropertyKey[] = [], limit = 5): string {
+  const issues = error.issues.slice(0, limit).map((issue) => describeIssue(issue, within));
   const more = error.issues.length - limit;
   return `invalid request: ${issues.join("; ")}${more > 0 ? `; and ${more} more` : ""}`;
 }

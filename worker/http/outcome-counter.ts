@@ -21,11 +21,7 @@ export class OutcomeCounter {
     counts: OutcomeCounts,
   ): void {
     for (const [outcome, count] of Object.entries(counts)) {
-      if (!count) continue;
-      const key = `${day}|${endpoint}|${outcome}`;
-      const row = this.pending.get(key);
-      if (row) row.count += count;
-      else this.pending.set(key, { day, endpoint, outcome: outcome as Outcome, count });
+      if (count) this.merge({ day, endpoint, outcome: outcome as Outcome, count });
     }
     if (!this.flushing) {
       this.flushing = true;
@@ -42,13 +38,15 @@ export class OutcomeCounter {
       await addOutcomes(db, rows);
     } catch (error) {
       console.error("writing outcome counters failed; keeping them for the next flush", error);
-      for (const row of rows) {
-        const key = `${row.day}|${row.endpoint}|${row.outcome}`;
-        const pending = this.pending.get(key);
-        if (pending) pending.count += row.count;
-        else this.pending.set(key, row);
-      }
+      for (const row of rows) this.merge(row);
     }
+  }
+
+  private merge(row: OutcomeRow): void {
+    const key = `${row.day}|${row.endpoint}|${row.outcome}`;
+    const pending = this.pending.get(key);
+    if (pending) pending.count += row.count;
+    else this.pending.set(key, { ...row });
   }
 }
 

@@ -23,7 +23,7 @@ function pagingOf(c: AppContext): PagingParams {
     }
   }
   const parsed = PagingParamsSchema.safeParse(value ?? {}, { reportInput: true });
-  if (!parsed.success) throw apiError(400, describeZodError(parsed.error).replace("invalid request: ", "invalid request: paging_params."));
+  if (!parsed.success) throw apiError(400, describeZodError(parsed.error, ["paging_params"]));
   return parsed.data;
 }
 
