@@ -175,8 +175,8 @@ export type OswlStatus = z.infer<typeof OswlStatusSchema>;
 
 /** The header a sender presents its installation token in, and in which new tokens are returned. */
 export const INSTALLATION_TOKEN_HEADER = "X-Installation-Token";
-/** 256 random bits, base64url without padding. */
-export const InstallationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+/** 256 random bits, the time of issue and a MAC (worker/crypto.ts), base64url without padding. */
+export const InstallationTokenSchema = z.string().regex(/^[A-Za-z0-9_-]{72}$/);
 
 export const OkResponseSchema = z.object({
   status: z.literal("ok"),

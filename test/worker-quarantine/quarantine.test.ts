@@ -12,7 +12,7 @@ describe("legacy policy quarantine", () => {
     const uid = freshUid();
     const res = await postJson("/api/v1/installation_structure/", { installation_structure: structure(uid) });
     expect(res.status).toBe(201);
-    expect(res.headers.get(TOKEN_HEADER)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(res.headers.get(TOKEN_HEADER)).toMatch(/^[A-Za-z0-9_-]{72}$/);
     await postJson("/api/v1/action_logs/", { action_logs: [httpRequestLog(uid, 1)] });
     await postJson("/api/v1/oswl_stats/", { oswl_stats: [oswl(uid, 1)] });
     expect(await trusts(uid)).toEqual({

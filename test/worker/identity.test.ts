@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { importTokenKey, issueInstallationToken } from "../../worker/crypto";
 import type { Installation } from "../../worker/durable/installation";
 import {
   adminCall,
@@ -13,7 +14,29 @@ import {
   TOKEN_HEADER,
 } from "./helpers";
 
-const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+const TOKEN_PATTERN = /^[A-Za-z0-9_-]{72}$/;
+const WEEK_MS = 7 * 24 * 3600 * 1000;
+const objectOf = (uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
+/** Every row of every table in the object's storage, as text, to search for a token in. */
+const objectStorageText = (uid: string) =>
+  runInDurableObject(objectOf(uid), (_: Installation, state) => {
+    const sql = state.storage.sql;
+    const tables = sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray();
+    return JSON.stringify(
+      tables.map(({ name }) =>
+        sql
+          .exec(`SELECT * FROM "${name}"`)
+          .toArray()
+          .map((row) => Object.values(row).map((v) => (v instanceof ArrayBuffer ? btoa(String.fromCharCode(...new Uint8Array(v))) : v))),
+      ),
+    );
+  });
+/** A token signed with the installation's own key but issued at `issuedAt`. */
+const tokenIssuedAt = (uid: string, issuedAt: number) =>
+  runInDurableObject(objectOf(uid), async (_: Installation, state) => {
+    const { key } = state.storage.sql.exec<{ key: ArrayBuffer }>("SELECT key FROM token_key").one();
+    return issueInstallationToken(await importTokenKey(new Uint8Array(key)), issuedAt);
+  });
 const postStructure = (uid: string, token?: string, extra: Record<string, unknown> = {}) =>
   postJson("/api/v1/installation_structure/", { installation_structure: structure(uid, extra) }, token ? { [TOKEN_HEADER]: token } : {});
 const tokenOf = async (res: Response) => {
@@ -45,23 +68,22 @@ describe("installation identity (legacy policy allow)", () => {
     expect(await trustOf(uid)).toBe("unverified");
   });
 
-  it("keeps only hashes of the tokens it issues", async () => {
+  it("stores no token it issues, and once bound only the token's hash", async () => {
     const uid = freshUid();
-    const token = (await tokenOf(await postStructure(uid)))!;
-    const stored = await runInDurableObject(env.INSTALLATION.get(env.INSTALLATION.idFromName(uid)), (_: Installation, state) =>
-      state.storage.sql.exec<{ hash: string }>("SELECT hash FROM issued_tokens").toArray().map((r) => r.hash),
-    );
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-    const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    expect(stored).toEqual([hex]);
-    expect(stored).not.toContain(token);
+    const issued = [(await tokenOf(await postStructure(uid)))!, (await tokenOf(await postStructure(uid)))!];
+    for (const token of issued) expect(await objectStorageText(uid)).not.toContain(token);
+    expect((await postStructure(uid, issued[1])).status).toBe(200);
+    const stored = await objectStorageText(uid);
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(issued[1]));
+    expect(stored).toContain([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    expect(stored).not.toContain(issued[1]);
   });
 
   it("binds on the first write presenting an issued token, which is then verified", async () => {
     const { uid } = await boundInstallation();
     expect(await trustOf(uid)).toBe("verified");
-    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; pendingTokens: number }>();
-    expect(view).toMatchObject({ bound: true, pendingTokens: 0 });
+    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: number | null }>();
+    expect(view).toMatchObject({ bound: true, issuingSince: null });
   });
 
   it("answers 403 to a bound installation written without its token, and changes nothing", async () => {
@@ -102,25 +124,38 @@ describe("installation identity (legacy policy allow)", () => {
     expect(rows.oswl_stats).toMatchObject([{ trust: "verified" }]);
   });
 
-  it("refuses a token the installation never issued, and one that expired unused", async () => {
+  it("refuses a token the installation never issued, an altered one, and one that expired unused", async () => {
     const uid = freshUid();
-    expect((await postStructure(uid, "B".repeat(43))).status).toBe(403);
+    expect((await postStructure(uid, "B".repeat(72))).status).toBe(403);
     const token = (await tokenOf(await postStructure(uid)))!;
-    await runInDurableObject(env.INSTALLATION.get(env.INSTALLATION.idFromName(uid)), (_: Installation, state) => {
-      state.storage.sql.exec("UPDATE issued_tokens SET issued_at = issued_at - ?", 7 * 24 * 3600 * 1000);
-    });
-    const res = await postStructure(uid, token);
+    // Another installation's token, and this one's with one bit of its random part flipped.
+    const other = (await tokenOf(await postStructure(freshUid())))!;
+    const flipped = (token[0] === "A" ? "B" : "A") + token.slice(1);
+    for (const bad of [other, flipped]) {
+      const res = await postStructure(uid, bad);
+      expect(res.status).toBe(403);
+      expect((await res.json<{ message: string }>()).message).toContain("was not issued for this installation");
+    }
+    const expired = await tokenIssuedAt(uid, Date.now() - WEEK_MS);
+    const res = await postStructure(uid, expired);
     expect(res.status).toBe(403);
     expect((await res.json<{ message: string }>()).message).toContain("expired");
+    expect(await trustOf(uid)).toBe("unverified");
+    // Signed the same way and a minute younger than the limit, it binds.
+    expect((await postStructure(uid, await tokenIssuedAt(uid, Date.now() - WEEK_MS + 60_000))).status).toBe(200);
   });
 
-  it("keeps the 16 newest pending tokens of a legacy sender, the newest of which still binds", async () => {
+  it("binds with any token issued in the last 7 days, and voids the others when it does", async () => {
     const uid = freshUid();
     const tokens: string[] = [];
     for (let i = 0; i < 20; i++) tokens.push((await tokenOf(await postStructure(uid)))!);
-    expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ pendingTokens: 16 });
-    expect((await postStructure(uid, tokens[0])).status).toBe(403);
-    expect((await postStructure(uid, tokens[19])).status).toBe(200);
+    expect(new Set(tokens).size).toBe(20);
+    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: number }>();
+    expect(view.bound).toBe(false);
+    expect(view.issuingSince).toBeLessThanOrEqual(Date.now());
+    expect((await postStructure(uid, tokens[3])).status).toBe(200);
+    expect((await postStructure(uid, tokens[19])).status).toBe(403);
+    expect((await postStructure(uid, tokens[3])).status).toBe(200);
   });
 
   it("treats a malformed token header like any wrong token", async () => {

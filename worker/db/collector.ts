@@ -133,12 +133,16 @@ export async function upsertOswlStats(
 }
 
 /** An operator accepted a quarantined installation: its data joins the reports (as unverified). */
-export async function releaseQuarantinedRows(db: D1Database, masterNodeUid: string): Promise<number> {
+export async function releaseQuarantinedRows(db: D1Database, masterNodeUid: string, now: number): Promise<number> {
+  // The structure's updated_at moves too, so that the next roll-up counts the installation.
   const results = await db.batch(
-    ["installation_structures", "action_logs", "oswl_stats"].map((table) =>
+    (["installation_structures", "action_logs", "oswl_stats"] as const).map((table) =>
       db
-        .prepare(`UPDATE ${table} SET trust = 'unverified' WHERE master_node_uid = ? AND trust = 'quarantined'`)
-        .bind(masterNodeUid),
+        .prepare(
+          `UPDATE ${table} SET trust = 'unverified'${table === "installation_structures" ? ", updated_at = ?2" : ""}
+           WHERE master_node_uid = ?1 AND trust = 'quarantined'`,
+        )
+        .bind(masterNodeUid, ...(table === "installation_structures" ? [now] : [])),
     ),
   );
   return results.reduce((n, r) => n + r.meta.changes, 0);
@@ -171,4 +175,18 @@ export async function listOutcomes(db: D1Database, fromDay: string, toDay: strin
     .bind(fromDay, toDay)
     .all<{ day: string; endpoint: string; outcome: Outcome; count: number }>();
   return results;
+}
+
+/** When the collector last stored anything for an installation (epoch ms), or null. */
+export async function lastWriteAt(db: D1Database, masterNodeUid: string): Promise<number | null> {
+  const row = await db
+    .prepare(
+      `SELECT max(t) AS at FROM (
+         SELECT updated_at AS t FROM installation_structures WHERE master_node_uid = ?1
+         UNION ALL SELECT max(received_at) FROM action_logs WHERE master_node_uid = ?1
+         UNION ALL SELECT max(updated_at) FROM oswl_stats WHERE master_node_uid = ?1)`,
+    )
+    .bind(masterNodeUid)
+    .first<{ at: number | null }>();
+  return row?.at ?? null;
 }

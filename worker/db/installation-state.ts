@@ -1,5 +1,5 @@
 // The Installation Durable Object's own SQLite storage: identity, dedup memory and quotas.
-import { type IdentityState, ISSUED_TOKEN_TTL_MS, MAX_PENDING_TOKENS } from "../domain/identity";
+import type { IdentityState } from "../domain/identity";
 import { QUOTA_MIGRATION } from "./quota-state";
 
 export const INSTALLATION_MIGRATIONS = [
@@ -14,6 +14,13 @@ export const INSTALLATION_MIGRATIONS = [
    )`,
   `CREATE TABLE issued_tokens (hash TEXT PRIMARY KEY, issued_at INTEGER NOT NULL) WITHOUT ROWID`,
   QUOTA_MIGRATION,
+  // Tokens are no longer stored: the object checks them with its key (see worker/crypto.ts).
+  `DROP TABLE issued_tokens`,
+  `CREATE TABLE token_key (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     key BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   )`,
 ];
 
 /** Applies the statements of `migrations` that this object's storage has not seen yet. */
@@ -43,16 +50,14 @@ export function rememberActionLogIds(sql: SqlStorage, externalIds: readonly numb
   );
 }
 
-export interface StoredIdentity extends IdentityState {
+export interface StoredIdentity extends Omit<IdentityState, "presentedIssuedAt"> {
   firstSeen: number | null;
   lastSeen: number | null;
   boundAt: number | null;
-  /** Issued tokens still kept (live or not yet pruned). */
-  pendingTokens: number;
 }
 
-/** The identity as a write needs it, in one query: only the presented token is looked up. */
-export function loadIdentity(sql: SqlStorage, presentedHash: string | null): StoredIdentity {
+/** The identity as a write needs it, in one query. */
+export function loadIdentity(sql: SqlStorage): StoredIdentity {
   const row = sql
     .exec<{
       first_seen: number | null;
@@ -60,14 +65,9 @@ export function loadIdentity(sql: SqlStorage, presentedHash: string | null): Sto
       bound_hash: string | null;
       bound_at: number | null;
       accepted_at: number | null;
-      presented_issued_at: number | null;
-      pending: number;
     }>(
-      `SELECT i.first_seen, i.last_seen, i.bound_hash, i.bound_at, i.accepted_at,
-              (SELECT issued_at FROM issued_tokens WHERE hash = ?1) AS presented_issued_at,
-              (SELECT count(*) FROM issued_tokens) AS pending
+      `SELECT i.first_seen, i.last_seen, i.bound_hash, i.bound_at, i.accepted_at
        FROM (SELECT 1) LEFT JOIN identity AS i ON i.id = 1`,
-      presentedHash ?? "",
     )
     .one();
   return {
@@ -76,13 +76,22 @@ export function loadIdentity(sql: SqlStorage, presentedHash: string | null): Sto
     boundHash: row.bound_hash,
     boundAt: row.bound_at,
     acceptedAt: row.accepted_at,
-    presentedIssuedAt: presentedHash === null ? null : row.presented_issued_at,
-    pendingTokens: row.pending,
   };
 }
 
-export function countPendingTokens(sql: SqlStorage, now: number): number {
-  return sql.exec<{ n: number }>(`SELECT count(*) AS n FROM issued_tokens WHERE issued_at > ?`, now - ISSUED_TOKEN_TTL_MS).one().n;
+/** The key this installation's pending tokens are issued under, if it has one. */
+export function loadTokenKey(sql: SqlStorage): { key: Uint8Array; createdAt: number } | null {
+  const row = sql.exec<{ key: ArrayBuffer; created_at: number }>(`SELECT key, created_at FROM token_key WHERE id = 1`).toArray()[0];
+  return row ? { key: new Uint8Array(row.key), createdAt: row.created_at } : null;
+}
+
+export function saveTokenKey(sql: SqlStorage, key: Uint8Array, now: number): void {
+  sql.exec(`INSERT OR REPLACE INTO token_key (id, key, created_at) VALUES (1, ?, ?)`, key.slice().buffer, now);
+}
+
+/** Forgets the key, which voids every token issued under it. */
+function dropTokenKey(sql: SqlStorage): void {
+  sql.exec(`DELETE FROM token_key`);
 }
 
 export function markSeen(sql: SqlStorage, now: number): void {
@@ -97,27 +106,12 @@ export function markSeen(sql: SqlStorage, now: number): void {
 export function bindToken(sql: SqlStorage, hash: string, now: number): void {
   markSeen(sql, now);
   sql.exec(`UPDATE identity SET bound_hash = ?, bound_at = ? WHERE id = 1`, hash, now);
-  sql.exec(`DELETE FROM issued_tokens`);
+  dropTokenKey(sql);
 }
 
 export function clearBinding(sql: SqlStorage): void {
   sql.exec(`UPDATE identity SET bound_hash = NULL, bound_at = NULL WHERE id = 1`);
-  sql.exec(`DELETE FROM issued_tokens`);
-}
-
-/**
- * Records an issued token. Once more than the newest few are kept, forgets the ones that expired
- * unused and all but the newest few (`pendingBefore` saves a count on every write).
- */
-export function addIssuedToken(sql: SqlStorage, hash: string, now: number, pendingBefore: number): void {
-  sql.exec(`INSERT OR REPLACE INTO issued_tokens (hash, issued_at) VALUES (?, ?)`, hash, now);
-  if (pendingBefore < MAX_PENDING_TOKENS) return;
-  sql.exec(
-    `DELETE FROM issued_tokens WHERE issued_at <= ?
-       OR hash NOT IN (SELECT hash FROM issued_tokens ORDER BY issued_at DESC LIMIT ?)`,
-    now - ISSUED_TOKEN_TTL_MS,
-    MAX_PENDING_TOKENS,
-  );
+  dropTokenKey(sql);
 }
 
 export function acceptInstallation(sql: SqlStorage, now: number): void {

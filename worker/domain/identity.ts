@@ -15,12 +15,10 @@ export interface IdentityState {
   boundHash: string | null;
   /** When an operator accepted this installation's data (the quarantine policy). */
   acceptedAt: number | null;
-  /** When this installation issued the token presented now; null if it never did or none was. */
+  /** When this installation issued the token presented now (its MAC checked out under the
+   * installation's current key); null if it never did, none was presented, or the key changed. */
   presentedIssuedAt: number | null;
 }
-
-/** Pending (issued, not yet used) tokens kept per installation: a sender needs only its newest. */
-export const MAX_PENDING_TOKENS = 16;
 
 export type IdentityRejection = "token_required" | "token_wrong" | "token_unknown" | "legacy_denied";
 

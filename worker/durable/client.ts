@@ -1,8 +1,7 @@
 // Sends validated collector writes to the installation's object, with what the worker knows of
-// the caller (its token's hash and its address).
+// the caller (its token and its address).
 import type { ActionLog, ActionLogStatus, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
-import { sha256Hex } from "../crypto";
 import { uniqueActionLogs } from "../domain/action-logs";
 import { buildInfoOf, isFiltered } from "../domain/filtering";
 import { releaseOf } from "../domain/installation";
@@ -20,9 +19,8 @@ export interface Caller {
 
 export const installationObject = (env: Env, uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
 
-async function writeContext(uid: string, caller: Caller): Promise<WriteContext> {
-  const presentedHash = caller.token === null ? null : await sha256Hex(caller.token);
-  return { uid, presentedHash, address: caller.address, config: caller.config };
+function writeContext(uid: string, caller: Caller): WriteContext {
+  return { uid, presentedToken: caller.token, address: caller.address, config: caller.config };
 }
 
 export async function storeInstallationStructure(
@@ -33,9 +31,8 @@ export async function storeInstallationStructure(
 ): Promise<Guarded<{ created: boolean }>> {
   const uid = structure.master_node_uid;
   const now = Date.now();
-  const [context, rules] = await Promise.all([writeContext(uid, caller), currentFilteringRules(env.ANALYTIC_DB, now)]);
-  const filtered = isFiltered(buildInfoOf(structure), rules, now);
-  return installationObject(env, uid).storeStructure(context, JSON.stringify(structure), releaseOf(structure), country, filtered);
+  const filtered = isFiltered(buildInfoOf(structure), await currentFilteringRules(env.ANALYTIC_DB, now), now);
+  return installationObject(env, uid).storeStructure(writeContext(uid, caller), JSON.stringify(structure), releaseOf(structure), country, filtered);
 }
 
 /** `uid` is the one installation of `logs` (see `soleInstallation`). */
@@ -46,7 +43,7 @@ export async function storeActionLogs(
   caller: Caller,
 ): Promise<Guarded<{ master_node_uid: string; external_id: number; status: ActionLogStatus }[]>> {
   const unique = uniqueActionLogs(logs);
-  const result = await installationObject(env, uid).storeActionLogs(await writeContext(uid, caller), unique);
+  const result = await installationObject(env, uid).storeActionLogs(writeContext(uid, caller), unique);
   if (!result.ok) return result;
   const byId = new Map(result.value.map((r) => [r.external_id, r.status]));
   const value = unique.map((log) => ({
@@ -65,7 +62,7 @@ export async function storeOswlStats(
   caller: Caller,
 ): Promise<Guarded<{ master_node_uid: string; id: number; status: OswlStatus }[]>> {
   const unique = uniqueOswlStats(items);
-  const result = await installationObject(env, uid).storeOswlStats(await writeContext(uid, caller), unique);
+  const result = await installationObject(env, uid).storeOswlStats(writeContext(uid, caller), unique);
   if (!result.ok) return result;
   return { ...result, value: unique.map((item, i) => ({ master_node_uid: uid, id: item.id, status: result.value[i] ?? "failed" })) };
 }

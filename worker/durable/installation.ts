@@ -1,25 +1,27 @@
 import { DurableObject } from "cloudflare:workers";
 import type { ActionLog, ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
-import { generateToken, sha256Hex } from "../crypto";
+import { generateTokenKey, importTokenKey, issuedAtOf, issueInstallationToken, sha256Hex } from "../crypto";
 import {
   insertActionLogs,
+  lastWriteAt,
   releaseQuarantinedRows,
   upsertInstallationStructure,
   upsertOswlStats,
 } from "../db/collector";
 import {
   acceptInstallation,
-  addIssuedToken,
   bindToken,
   clearBinding,
-  countPendingTokens,
   findStoredActionLogIds,
   INSTALLATION_MIGRATIONS,
   loadIdentity,
+  loadTokenKey,
   markSeen,
+  type StoredIdentity,
   migrateObjectStorage,
   rememberActionLogIds,
+  saveTokenKey,
 } from "../db/installation-state";
 import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
 import { planActionLogs, settleActionLogs } from "../domain/action-logs";
@@ -30,8 +32,8 @@ import { consumeQuota, DAY_MS, MINUTE_MS, type QuotaWindow, quotaNeedsSaving } f
 /** What the worker knows about a write besides its records. */
 export interface WriteContext {
   uid: string;
-  /** SHA-256 of the X-Installation-Token header, or null without one. */
-  presentedHash: string | null;
+  /** The X-Installation-Token header, or null without one. */
+  presentedToken: string | null;
   /** The client address; used, hashed, only to charge a new installation to it, never stored. */
   address: string | null;
   config: CollectorConfig;
@@ -48,7 +50,9 @@ export interface IdentityView {
   acceptedAt: number | null;
   firstSeen: number | null;
   lastSeen: number | null;
-  pendingTokens: number;
+  /** While unbound: when the key that signs this installation's tokens was made. A token issued
+   * since then, and less than 7 days ago, binds the installation. */
+  issuingSince: number | null;
 }
 
 /**
@@ -61,6 +65,10 @@ export class Installation extends DurableObject<Env> {
   private tail: Promise<unknown> = Promise.resolve();
   /** The quota windows, read from storage once and then kept here (see quotaNeedsSaving). */
   private windows: Map<string, QuotaWindow> | null = null;
+  /** The key tokens are issued under, imported; undefined until read from storage. */
+  private tokenKey: CryptoKey | null | undefined;
+  /** The identity row as last read; this object is its only writer, and forgets it on each change. */
+  private identity: StoredIdentity | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -119,38 +127,46 @@ export class Installation extends DurableObject<Env> {
     });
   }
 
-  async describeIdentity(): Promise<IdentityView> {
-    const state = loadIdentity(this.ctx.storage.sql, null);
+  async describeIdentity(uid: string): Promise<IdentityView> {
+    const state = loadIdentity(this.ctx.storage.sql);
     return {
       known: state.firstSeen !== null,
       bound: state.boundHash !== null,
       boundAt: state.boundAt,
       acceptedAt: state.acceptedAt,
       firstSeen: state.firstSeen,
-      lastSeen: state.lastSeen,
-      pendingTokens: countPendingTokens(this.ctx.storage.sql, Date.now()),
+      lastSeen: await lastWriteAt(this.env.COLLECTOR_DB, uid),
+      issuingSince: state.boundHash === null ? (loadTokenKey(this.ctx.storage.sql)?.createdAt ?? null) : null,
     };
   }
 
   /** Operator: bind to a new token, returned once, voiding the old binding. */
   async rotateToken(): Promise<string> {
     return this.exclusive(async () => {
-      const token = generateToken();
-      bindToken(this.ctx.storage.sql, await sha256Hex(token), Date.now());
+      // Same form as an issued token, under a throwaway key: only its hash is kept.
+      const now = Date.now();
+      const token = await issueInstallationToken(await importTokenKey(generateTokenKey()), now);
+      bindToken(this.ctx.storage.sql, await sha256Hex(token), now);
+      this.forgetIdentity();
       return token;
     });
   }
 
   /** Operator: forget the binding; the next write is treated as from an unbound installation. */
   async clearToken(): Promise<void> {
-    await this.exclusive(async () => clearBinding(this.ctx.storage.sql));
+    await this.exclusive(async () => {
+      clearBinding(this.ctx.storage.sql);
+      this.forgetIdentity();
+    });
   }
 
   /** Operator: let a quarantined installation's data into the reports. Returns rows released. */
   async accept(uid: string): Promise<number> {
     return this.exclusive(async () => {
-      acceptInstallation(this.ctx.storage.sql, Date.now());
-      return releaseQuarantinedRows(this.env.COLLECTOR_DB, uid);
+      const now = Date.now();
+      acceptInstallation(this.ctx.storage.sql, now);
+      this.forgetIdentity();
+      return releaseQuarantinedRows(this.env.COLLECTOR_DB, uid, now);
     });
   }
 
@@ -159,14 +175,18 @@ export class Installation extends DurableObject<Env> {
     return this.exclusive(async () => {
       const sql = this.ctx.storage.sql;
       const now = Date.now();
-      const identity = loadIdentity(sql, context.presentedHash);
-      const decision = decideIdentity(identity, context.presentedHash, context.config.legacyPolicy, now);
+      const identity = (this.identity ??= loadIdentity(sql));
+      const token = context.presentedToken;
+      const presentedHash = token === null ? null : await sha256Hex(token);
+      const key = await this.currentTokenKey();
+      const presentedIssuedAt = token !== null && identity.boundHash === null && key !== null ? await issuedAtOf(key, token) : null;
+      const decision = decideIdentity({ ...identity, presentedIssuedAt }, presentedHash, context.config.legacyPolicy, now);
       if (decision.kind === "reject" && !decision.issueToken) {
         return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: null };
       }
       const { limits } = context.config;
       // The first time this object would store anything, the client address pays for it.
-      if (identity.firstSeen === null && identity.pendingTokens === 0) {
+      if (identity.firstSeen === null && key === null) {
         const addressKey = await sha256Hex(`address:${context.address ?? "unknown"}`);
         const quota = this.env.ADDRESS_QUOTA.get(this.env.ADDRESS_QUOTA.idFromName(addressKey));
         const admitted = await quota.admitNewInstallation(limits.newInstallationsPerHour, now);
@@ -178,8 +198,7 @@ export class Installation extends DurableObject<Env> {
         }
       }
       if (decision.kind === "reject") {
-        const token = await this.issueToken(now, identity.pendingTokens);
-        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token };
+        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: await this.issueToken(now) };
       }
 
       const windows = (this.windows ??= loadQuotaWindows(sql, ["requests", "records"]));
@@ -201,18 +220,43 @@ export class Installation extends DurableObject<Env> {
       }
 
       const value = await write(decision.trust);
-      if (decision.bindTo) bindToken(sql, decision.bindTo, now);
-      // last_seen to the minute is enough, and spares a write on most requests.
-      else if (identity.lastSeen === null || now - identity.lastSeen >= MINUTE_MS) markSeen(sql, now);
-      const token = decision.issueToken ? await this.issueToken(now, identity.pendingTokens) : null;
-      return { ok: true, value, token, bound: decision.bindTo !== null };
+      if (decision.bindTo) {
+        bindToken(sql, decision.bindTo, now);
+        this.forgetIdentity();
+      }
+      // Only the first write is noted here; when the last one was, D1 knows (see lastWriteAt).
+      else if (identity.firstSeen === null) {
+        markSeen(sql, now);
+        this.forgetIdentity();
+      }
+      const issued = decision.issueToken ? await this.issueToken(now) : null;
+      return { ok: true, value, token: issued, bound: decision.bindTo !== null };
     });
   }
 
-  private async issueToken(now: number, pendingBefore: number): Promise<string> {
-    const token = generateToken();
-    addIssuedToken(this.ctx.storage.sql, await sha256Hex(token), now, pendingBefore);
-    return token;
+  /** A fresh token; stores nothing, except the key the first time this installation issues one. */
+  private async issueToken(now: number): Promise<string> {
+    let key = await this.currentTokenKey();
+    if (key === null) {
+      const raw = generateTokenKey();
+      saveTokenKey(this.ctx.storage.sql, raw, now);
+      key = this.tokenKey = await importTokenKey(raw);
+    }
+    return issueInstallationToken(key, now);
+  }
+
+  /** After a change of the identity or the key in storage. */
+  private forgetIdentity(): void {
+    this.identity = undefined;
+    this.tokenKey = undefined;
+  }
+
+  private async currentTokenKey(): Promise<CryptoKey | null> {
+    if (this.tokenKey === undefined) {
+      const stored = loadTokenKey(this.ctx.storage.sql);
+      this.tokenKey = stored === null ? null : await importTokenKey(stored.key);
+    }
+    return this.tokenKey;
   }
 
   /** Runs calls one after another: input gates alone do not hold other calls while D1 is awaited. */

@@ -15,7 +15,7 @@ admin.use("*", requireAdmin);
 
 admin.get("/installations/:uid", async (c) => {
   const uid = c.req.param("uid");
-  return c.json({ status: "ok", master_node_uid: uid, ...(await installationObject(c.env, uid).describeIdentity()) });
+  return c.json({ status: "ok", master_node_uid: uid, ...(await installationObject(c.env, uid).describeIdentity(uid)) });
 });
 
 admin.post("/installations/:uid/token", async (c) => {
