@@ -36,7 +36,7 @@ export default defineConfig({
       // Pure functions (worker/domain, schemas): plain Node, fast.
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       // The shipped defaults, except that every test request comes from one address.
-      workerProject("worker", ["test/worker/**/*.test.ts"], { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000" }),
+      workerProject("worker", ["test/worker/**/*.test.ts"], { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000", ROLLUP_OVERLAP_SECONDS: "0" }),
       // Small limits, the strictest legacy policy, and no admin secret.
       workerProject("worker-strict", ["test/worker-strict/**/*.test.ts"], {
         ADMIN_TOKEN: "",

@@ -6,6 +6,7 @@ import { admin } from "./routes/admin";
 import { collector } from "./routes/collector";
 import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
+import { reports } from "./routes/reports";
 import { schemas } from "./routes/schemas";
 
 // strict: false answers every path with and without its trailing slash, as fuel-stats senders
@@ -20,6 +21,7 @@ app.use("*", async (c, next) => {
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/json/collector", health);
+app.route("/api/v1/json/report", reports);
 app.route("/api/v1/json", exportsApi);
 app.route("/api/v1", collector);
 

@@ -47,3 +47,35 @@ export function collectorConfig(env: Env): CollectorConfig {
   }
   return config;
 }
+
+const RollupSchema = z.object({
+  ROLLUP_CHUNK_SIZE: positiveInt(500),
+  ROLLUP_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
+  ROLLUP_TIME_BUDGET_SECONDS: positiveInt(600),
+});
+
+export interface RollupConfig {
+  /** Installations per chunk: one read, one transaction. */
+  chunkSize: number;
+  /** Each run reads again the rows this much older than its cursor (docs/analytics.md, "The cursor"). */
+  overlapMs: number;
+  /** A run stops starting chunks after this long; the next run continues. */
+  budgetMs: number;
+}
+
+const rollupCache = new WeakMap<object, RollupConfig>();
+
+export function rollupConfig(env: Env): RollupConfig {
+  let config = rollupCache.get(env);
+  if (!config) {
+    const parsed = RollupSchema.safeParse(env);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Error(`invalid setting ${String(issue.path[0])}: ${issue.message}`);
+    }
+    const v = parsed.data;
+    config = { chunkSize: v.ROLLUP_CHUNK_SIZE, overlapMs: v.ROLLUP_OVERLAP_SECONDS * 1000, budgetMs: v.ROLLUP_TIME_BUDGET_SECONDS * 1000 };
+    rollupCache.set(env, config);
+  }
+  return config;
+}

@@ -1,5 +1,9 @@
 // Runs with LEGACY_POLICY=quarantine (see vitest.config.ts).
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { runInstallationsRollup } from "../../worker/cron/rollup";
+import { readReportRows } from "../../worker/db/reports";
+import { reportFromRows } from "../../worker/domain/rollup";
 import { adminCall, freshUid, httpRequestLog, installationRows, oswl, postJson, structure, TOKEN_HEADER } from "../worker/helpers";
 
 const trusts = async (uid: string) => {
@@ -43,5 +47,19 @@ describe("legacy policy quarantine", () => {
     const token = first.headers.get(TOKEN_HEADER)!;
     await postJson("/api/v1/installation_structure/", { installation_structure: structure(uid) }, { [TOKEN_HEADER]: token });
     expect((await trusts(uid)).installation_structures).toEqual(["verified"]);
+  });
+
+  it("keeps a quarantined installation out of the reports until it is accepted", async () => {
+    const uid = freshUid();
+    const release = `q-${uid}`;
+    const installation = structure(uid, { fuel_release: { release, api: "1", feature_groups: [] } });
+    await postJson("/api/v1/installation_structure/", { installation_structure: installation });
+    const rollUp = () => runInstallationsRollup(env, { chunkSize: 100, overlapMs: 0, budgetMs: 60_000 });
+    const count = async () => reportFromRows(await readReportRows(env.ANALYTIC_DB, release)).installations.count;
+    await rollUp();
+    expect(await count()).toBe(0);
+    await adminCall(`/installations/${uid}/accept`, "POST");
+    await rollUp();
+    expect(await count()).toBe(1);
   });
 });

@@ -1,5 +1,6 @@
 // Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
 import { finishJobRun, startJobRun } from "../db/analytic";
+import { installationsRollupJob } from "./rollup";
 
 export interface CronJob {
   name: string;
@@ -11,7 +12,7 @@ export type Schedule = Readonly<Record<string, readonly CronJob[]>>;
 
 /** The production schedule. Keep its keys equal to `triggers.crons` in wrangler.toml. */
 export const SCHEDULE: Schedule = {
-  "0 * * * *": [],
+  "0 * * * *": [installationsRollupJob],
 };
 
 export class UnknownCronError extends Error {}

@@ -1,5 +1,5 @@
 // ANALYTIC_DB: roll-up tables and the record of scheduled job runs.
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /** One row per job run started by the cron dispatcher: what it did, how long, and where it stopped. */
 export const jobRuns = sqliteTable(
@@ -26,3 +26,80 @@ export const filteringRules = sqliteTable("filtering_rules", {
   rules: text("rules").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Per installation, what the roll-up last counted (worker/domain/rollup.ts InstallationSummary):
+ * the next roll-up subtracts its contribution before adding the new one's.
+ */
+export const rollupInstallations = sqliteTable(
+  "rollup_installations",
+  {
+    masterNodeUid: text("master_node_uid").primaryKey(),
+    release: text("release"),
+    /** 1 if counted in reports: not filtered and not quarantined. */
+    counted: integer("counted").notNull(),
+    isFiltered: integer("is_filtered").notNull(),
+    trust: text("trust").notNull(),
+    /** The InstallationSummary as JSON. */
+    summary: text("summary").notNull(),
+    /** installation_structures.updated_at of the row it was made from. */
+    sourceUpdatedAt: integer("source_updated_at").notNull(),
+    rolledAt: integer("rolled_at").notNull(),
+  },
+  (t) => [index("rollup_installations_release_idx").on(t.release)],
+);
+
+/** The installations report, pre-counted: scope `all` or `release:<name>`, metric, key, count. */
+export const reportCounts = sqliteTable(
+  "report_counts",
+  {
+    scope: text("scope").notNull(),
+    metric: text("metric").notNull(),
+    key: text("key").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.metric, t.key] })],
+);
+
+/** Version adoption as changes: installations per release on a day is the sum of n up to it. */
+export const adoptionChanges = sqliteTable(
+  "adoption_changes",
+  {
+    day: text("day").notNull(),
+    release: text("release").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.release, t.day] }), index("adoption_changes_day_idx").on(t.day)],
+);
+
+/** Installations that moved from one release to another, per day. */
+export const releaseTransitions = sqliteTable(
+  "release_transitions",
+  {
+    day: text("day").notNull(),
+    fromRelease: text("from_release").notNull(),
+    toRelease: text("to_release").notNull(),
+    n: integer("n").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.fromRelease, t.toRelease] })],
+);
+
+/**
+ * Where a roll-up job stands. Every committed chunk inserts the next version in the same
+ * transaction as its writes, so two runs that start from the same version cannot both commit:
+ * the second fails on the primary key and its chunk is rolled back.
+ */
+export const rollupCursors = sqliteTable(
+  "rollup_cursors",
+  {
+    job: text("job").notNull(),
+    version: integer("version").notNull(),
+    /** The last installation_structures row rolled up: (updated_at, id). */
+    cursorAt: integer("cursor_at").notNull(),
+    cursorId: integer("cursor_id").notNull(),
+    /** The filtering rules the rows before the cursor were classified with (see rulesEpoch). */
+    rulesEpoch: text("rules_epoch").notNull(),
+    committedAt: integer("committed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.job, t.version] })],
+);

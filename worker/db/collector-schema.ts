@@ -90,3 +90,19 @@ export const collectorOutcomes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.day, t.endpoint, t.outcome] })],
 );
+
+/**
+ * Every release an installation reported, at most one row per day (the last release of the day).
+ * Written by triggers on installation_structures (migration 0003), so that no change is lost
+ * between two roll-ups; the roll-up turns it into version adoption and upgrade transitions.
+ */
+export const installationReleaseDays = sqliteTable(
+  "installation_release_days",
+  {
+    masterNodeUid: text("master_node_uid").notNull(),
+    /** YYYY-MM-DD, UTC. */
+    day: text("day").notNull(),
+    release: text("release"),
+  },
+  (t) => [primaryKey({ columns: [t.masterNodeUid, t.day] })],
+);

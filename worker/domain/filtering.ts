@@ -79,3 +79,18 @@ export function isFiltered(info: BuildInfo, rules: IndexedRules, now: number): b
     filteredBy(info.packages === null ? null : packagesKey(info.packages), releaseRules.packages, now)
   );
 }
+
+/**
+ * Names the classification the rules give over time: it changes when the stored rules change
+ * (`updatedAt`) and when one of their dates passes, since then the same build may flip. A roll-up
+ * that finds a new epoch classifies every installation again.
+ */
+export function rulesEpoch(rules: IndexedRules, updatedAt: number | null, now: number): string {
+  let passed = 0;
+  for (const release of rules.values()) {
+    for (const dates of release === null ? [] : [release.builds, release.packages]) {
+      for (const from of dates.values()) if (from !== null && from <= now) passed++;
+    }
+  }
+  return `${updatedAt ?? 0}:${passed}`;
+}

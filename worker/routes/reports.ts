@@ -1,0 +1,80 @@
+// The aggregated reports, served from the roll-up tables: /api/v1/json/report/installations,
+// /releases and /adoption. They are public (the dashboard reads them) and cacheable until the
+// next roll-up can have changed them.
+import { Hono } from "hono";
+import type { z } from "zod";
+import {
+  AdoptionQuerySchema,
+  DEFAULT_RANGE_DAYS,
+  InstallationsReportQuerySchema,
+  MAX_ADOPTION_DAYS,
+} from "../../schemas/reports";
+import { rollupConfig } from "../config";
+import { runInstallationsRollup } from "../cron/rollup";
+import { readAdoption, readReleases, readReportRows } from "../db/reports";
+import { addDays, buildAdoption, compareReleasesNewestFirst, dayOf, daysBetween, reportFromRows } from "../domain/rollup";
+import { requireAdmin } from "../http/admin-auth";
+import type { AppContext, AppEnv } from "../http/app-env";
+import { apiError, describeZodError } from "../http/errors";
+
+export const reports = new Hono<AppEnv>();
+
+const HOUR_MS = 60 * 60 * 1000;
+
+/**
+ * Cacheable until the next hourly roll-up (wrangler.toml triggers) has had a minute to run:
+ * a cached answer is never older than the tables it came from.
+ */
+export function cacheControlUntilNextRollup(now: number): string {
+  const next = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS + 60_000;
+  return `public, max-age=${Math.max(1, Math.ceil((next - now) / 1000))}`;
+}
+
+function query<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
+  const parsed = schema.safeParse(c.req.query(), { reportInput: true });
+  if (!parsed.success) throw apiError(400, describeZodError(parsed.error));
+  return parsed.data;
+}
+
+reports.get(
+  "/installations",
+  async (c, next) => {
+    // refresh=1 makes the worker roll up now: the admin secret only.
+    if (c.req.query("refresh") === "1") return requireAdmin(c, next);
+    await next();
+  },
+  async (c) => {
+    const { release, refresh } = query(c, InstallationsReportQuerySchema);
+    if (refresh === "1") {
+      const run = await runInstallationsRollup(c.env, rollupConfig(c.env));
+      c.header("Cache-Control", "no-store");
+      c.header("X-Rollup", JSON.stringify({ installations: run.installations, stopped: run.stopped }));
+    } else {
+      c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
+    }
+    return c.json(reportFromRows(await readReportRows(c.env.ANALYTIC_DB, release ?? null)));
+  },
+);
+
+reports.get("/releases", async (c) => {
+  const rows = await readReleases(c.env.ANALYTIC_DB);
+  c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
+  return c.json({
+    releases: rows
+      .map((r) => ({ release: r.release, installations: r.n }))
+      .sort((a, b) => compareReleasesNewestFirst(a.release, b.release)),
+  });
+});
+
+reports.get("/adoption", async (c) => {
+  const params = query(c, AdoptionQuerySchema);
+  const to = params.to_date ?? dayOf(Date.now());
+  const from = params.from_date ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
+  if (from > to) throw apiError(400, `invalid request: from_date (${from}) is after to_date (${to})`);
+  if (daysBetween(from, to) >= MAX_ADOPTION_DAYS) {
+    throw apiError(400, `invalid request: from_date to to_date spans more than ${MAX_ADOPTION_DAYS} days`);
+  }
+  const data = await readAdoption(c.env.ANALYTIC_DB, from, to);
+  c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
+  return c.json(buildAdoption({ from, to, ...data }));
+});
