@@ -1,17 +1,29 @@
-// The collector's settings, from wrangler.toml [vars] (and secrets), validated once per isolate.
+// Settings from wrangler.toml [vars] (and secrets), validated once per isolate and env.
 import { z } from "zod";
 import { LEGACY_POLICIES, type LegacyPolicy } from "./domain/identity";
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
-const ConfigSchema = z.object({
-  MAX_BODY_BYTES: positiveInt(1024 * 1024),
-  LEGACY_POLICY: z.enum(LEGACY_POLICIES as [LegacyPolicy, ...LegacyPolicy[]]).default("allow"),
-  LIMIT_REQUESTS_PER_MINUTE: positiveInt(600),
-  LIMIT_RECORDS_PER_DAY: positiveInt(200_000),
-  LIMIT_NEW_INSTALLATIONS_PER_HOUR: positiveInt(100),
-  COUNTER_FLUSH_MS: positiveInt(1000),
-});
+/**
+ * A reader of one group of settings: parses them from the env once (per env object) and builds
+ * the typed config. Throws, naming the variable, when wrangler.toml holds a value it cannot use.
+ */
+function settings<S extends z.ZodType, T>(schema: S, build: (values: z.infer<S>) => T): (env: Env) => T {
+  const cache = new WeakMap<object, T>();
+  return (env) => {
+    let config = cache.get(env);
+    if (config === undefined) {
+      const parsed = schema.safeParse(env);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        throw new Error(`invalid setting ${String(issue.path[0])}: ${issue.message}`);
+      }
+      config = build(parsed.data);
+      cache.set(env, config);
+    }
+    return config;
+  };
+}
 
 export interface CollectorConfig {
   maxBodyBytes: number;
@@ -21,38 +33,26 @@ export interface CollectorConfig {
   counterFlushMs: number;
 }
 
-const cache = new WeakMap<object, CollectorConfig>();
-
-/** Throws, naming the variable, when wrangler.toml holds a value the collector cannot use. */
-export function collectorConfig(env: Env): CollectorConfig {
-  let config = cache.get(env);
-  if (!config) {
-    const parsed = ConfigSchema.safeParse(env);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`invalid setting ${String(issue.path[0])}: ${issue.message}`);
-    }
-    const v = parsed.data;
-    config = {
-      maxBodyBytes: v.MAX_BODY_BYTES,
-      legacyPolicy: v.LEGACY_POLICY,
-      limits: {
-        requestsPerMinute: v.LIMIT_REQUESTS_PER_MINUTE,
-        recordsPerDay: v.LIMIT_RECORDS_PER_DAY,
-        newInstallationsPerHour: v.LIMIT_NEW_INSTALLATIONS_PER_HOUR,
-      },
-      counterFlushMs: v.COUNTER_FLUSH_MS,
-    };
-    cache.set(env, config);
-  }
-  return config;
-}
-
-const RollupSchema = z.object({
-  ROLLUP_CHUNK_SIZE: positiveInt(500),
-  ROLLUP_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
-  ROLLUP_TIME_BUDGET_SECONDS: positiveInt(600),
-});
+export const collectorConfig = settings(
+  z.object({
+    MAX_BODY_BYTES: positiveInt(1024 * 1024),
+    LEGACY_POLICY: z.enum(LEGACY_POLICIES as [LegacyPolicy, ...LegacyPolicy[]]).default("allow"),
+    LIMIT_REQUESTS_PER_MINUTE: positiveInt(600),
+    LIMIT_RECORDS_PER_DAY: positiveInt(200_000),
+    LIMIT_NEW_INSTALLATIONS_PER_HOUR: positiveInt(100),
+    COUNTER_FLUSH_MS: positiveInt(1000),
+  }),
+  (v): CollectorConfig => ({
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    legacyPolicy: v.LEGACY_POLICY,
+    limits: {
+      requestsPerMinute: v.LIMIT_REQUESTS_PER_MINUTE,
+      recordsPerDay: v.LIMIT_RECORDS_PER_DAY,
+      newInstallationsPerHour: v.LIMIT_NEW_INSTALLATIONS_PER_HOUR,
+    },
+    counterFlushMs: v.COUNTER_FLUSH_MS,
+  }),
+);
 
 export interface RollupConfig {
   /** Installations per chunk: one read, one transaction. */
@@ -63,19 +63,27 @@ export interface RollupConfig {
   budgetMs: number;
 }
 
-const rollupCache = new WeakMap<object, RollupConfig>();
+export const rollupConfig = settings(
+  z.object({
+    ROLLUP_CHUNK_SIZE: positiveInt(500),
+    ROLLUP_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(300),
+    ROLLUP_TIME_BUDGET_SECONDS: positiveInt(600),
+  }),
+  (v): RollupConfig => ({
+    chunkSize: v.ROLLUP_CHUNK_SIZE,
+    overlapMs: v.ROLLUP_OVERLAP_SECONDS * 1000,
+    budgetMs: v.ROLLUP_TIME_BUDGET_SECONDS * 1000,
+  }),
+);
 
-export function rollupConfig(env: Env): RollupConfig {
-  let config = rollupCache.get(env);
-  if (!config) {
-    const parsed = RollupSchema.safeParse(env);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`invalid setting ${String(issue.path[0])}: ${issue.message}`);
-    }
-    const v = parsed.data;
-    config = { chunkSize: v.ROLLUP_CHUNK_SIZE, overlapMs: v.ROLLUP_OVERLAP_SECONDS * 1000, budgetMs: v.ROLLUP_TIME_BUDGET_SECONDS * 1000 };
-    rollupCache.set(env, config);
-  }
-  return config;
+export interface BundleConfig {
+  /** How long a finished bundle stays downloadable. */
+  ttlMs: number;
+  /** Bundles queued or being made at once; more get 429. */
+  maxActive: number;
 }
+
+export const bundleConfig = settings(
+  z.object({ BUNDLE_TTL_HOURS: positiveInt(72), BUNDLE_MAX_ACTIVE: positiveInt(5) }),
+  (v): BundleConfig => ({ ttlMs: v.BUNDLE_TTL_HOURS * 3_600_000, maxActive: v.BUNDLE_MAX_ACTIVE }),
+);

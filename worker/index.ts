@@ -1,4 +1,6 @@
 import { app } from "./app";
+import { type BundleMessage, consumeBundleMessages, stepDeps } from "./bundles/job";
+import { bundleSource } from "./bundles/source";
 import { dispatchScheduled } from "./cron/dispatcher";
 
 export { AddressQuota } from "./durable/address-quota";
@@ -9,5 +11,9 @@ export default {
   // Awaited rather than passed to ctx.waitUntil, so a failed job fails the invocation.
   async scheduled(controller, env) {
     await dispatchScheduled(env, controller.cron, controller.scheduledTime);
+  },
+  // One step of an all-reports bundle per message (worker/bundles/job.ts).
+  async queue(batch, env, _ctx) {
+    await consumeBundleMessages(batch as MessageBatch<BundleMessage>, env, stepDeps(env, bundleSource));
   },
 } satisfies ExportedHandler<Env>;

@@ -1,5 +1,6 @@
 // Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
 import { finishJobRun, startJobRun } from "../db/analytic";
+import { maintainBundles } from "../bundles/job";
 import { installationsRollupJob } from "./rollup";
 
 export interface CronJob {
@@ -12,7 +13,7 @@ export type Schedule = Readonly<Record<string, readonly CronJob[]>>;
 
 /** The production schedule. Keep its keys equal to `triggers.crons` in wrangler.toml. */
 export const SCHEDULE: Schedule = {
-  "0 * * * *": [installationsRollupJob],
+  "0 * * * *": [installationsRollupJob, { name: "bundles-maintenance", run: (env) => maintainBundles(env, Date.now()) }],
 };
 
 export class UnknownCronError extends Error {}

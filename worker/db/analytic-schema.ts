@@ -103,3 +103,26 @@ export const rollupCursors = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.job, t.version] })],
 );
+
+/** All-reports bundles (docs/bundles.md): one row per requested .tar.gz and its progress. */
+export const bundles = sqliteTable(
+  "bundles",
+  {
+    id: text("id").primaryKey(),
+    fromDate: text("from_date").notNull(),
+    toDate: text("to_date").notNull(),
+    /** queued | running | done | failed | expired */
+    status: text("status").notNull(),
+    /** JSON: [{ report, bytes }]; bytes is null until the report's CSV is written. */
+    reports: text("reports").notNull(),
+    /** The next step to run: 0..n-1 write report n's CSV, n packs the .tar.gz. */
+    step: integer("step").notNull(),
+    size: integer("size"),
+    error: text("error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("bundles_range_idx").on(t.fromDate, t.toDate, t.createdAt), index("bundles_expires_at_idx").on(t.expiresAt)],
+);

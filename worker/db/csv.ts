@@ -1,0 +1,163 @@
+// Reads for the CSV exports: keyset pages of installations and OSWL rows, bounded by row count and
+// by bytes (one query per page), plus the verify_networks statuses of a page of installations. The
+// structures are shaved in SQL to what a report reads, so the clusters report never carries nodes.
+import { type DayRange, dayAfter } from "../csv/range";
+
+/** A page holds at most this many rows, and stops once its JSON passes `PAGE_BYTES`. */
+export const PAGE_ROWS = 200;
+export const PAGE_BYTES = 4 * 1024 * 1024;
+
+/** The day after `to` at midnight, as stored ISO timestamps compare (fuel-stats' to + 1 day). */
+export const endOfRange = (to: string) => `${dayAfter(to)}T00:00:00.000Z`;
+
+// Reports read installations that are not filtered (false or NULL) and not quarantined, and that
+// were created or modified on or after `from` and created or modified by the end of `to`
+// (fuel-stats compared with to + 1 day at midnight).
+const INSTALLATION_FILTER = `
+  (s.is_filtered = 0 OR s.is_filtered IS NULL) AND s.trust != 'quarantined'
+  AND (s.creation_date >= ?1 OR s.modification_date >= ?1)
+  AND (s.creation_date <= ?2 OR s.modification_date <= ?2)`;
+
+export type InstallationProjection = "clusters" | "nodes" | "plugins";
+
+/** The structure without the cluster fields a report does not read (invalid JSON passes as is). */
+function projection(kind: InstallationProjection): string {
+  if (kind === "nodes") return "s.structure";
+  const drop = kind === "clusters" ? "'$.nodes', '$.installed_plugins'" : "'$.nodes'";
+  // CASE evaluates lazily: no JSON function ever sees invalid JSON and fails the whole query.
+  return `CASE WHEN NOT json_valid(s.structure) THEN s.structure
+    WHEN json_type(s.structure, '$.clusters') = 'array' THEN
+    json_set(json_remove(s.structure, '$.clusters'), '$.clusters', json((
+      SELECT json_group_array(CASE WHEN c.type = 'object' THEN json(json_remove(c.value, ${drop})) ELSE c.value END)
+      FROM json_each(s.structure, '$.clusters') AS c)))
+    ELSE s.structure END`;
+}
+
+export interface CsvInstallationRow {
+  id: number;
+  master_node_uid: string;
+  creation_date: string;
+  modification_date: string | null;
+  /** JSON text. */
+  structure: string;
+}
+
+/** The next page of report installations after id `after`, by id, in one query. */
+export async function listCsvInstallations(
+  db: D1Database,
+  kind: InstallationProjection,
+  range: DayRange,
+  after: number,
+  limits = { rows: PAGE_ROWS, bytes: PAGE_BYTES },
+): Promise<CsvInstallationRow[]> {
+  // The candidates are limited before the running total is taken, so a page reads only its rows.
+  const { results } = await db
+    .prepare(
+      `WITH candidates AS (
+         SELECT s.id, length(s.structure) AS size FROM installation_structures AS s
+         WHERE ${INSTALLATION_FILTER} AND s.id > ?3 ORDER BY s.id LIMIT ?4),
+       page AS (SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM candidates)
+       SELECT s.id, s.master_node_uid, s.creation_date, s.modification_date, ${projection(kind)} AS structure
+       FROM page JOIN installation_structures AS s ON s.id = page.id
+       WHERE page.before < ?5 ORDER BY s.id`,
+    )
+    .bind(range.from, endOfRange(range.to), after, limits.rows, limits.bytes)
+    .all<CsvInstallationRow>();
+  return results;
+}
+
+export interface VerifyNetworksStatusRow {
+  master_node_uid: string;
+  cluster_id: unknown;
+  status: unknown;
+}
+
+/**
+ * For each (installation, cluster) of the given installations, `ended_with_status` of the
+ * verify_networks task with the highest external_id among those that ended within the range.
+ */
+export async function listVerifyNetworksStatuses(db: D1Database, uids: readonly string[], range: DayRange): Promise<VerifyNetworksStatusRow[]> {
+  if (uids.length === 0) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT master_node_uid, cluster_id, status FROM (
+         SELECT a.master_node_uid, a.body ->> '$.cluster_id' AS cluster_id,
+                a.body ->> '$.additional_info.ended_with_status' AS status,
+                row_number() OVER (PARTITION BY a.master_node_uid, a.body ->> '$.cluster_id' ORDER BY a.external_id DESC) AS n
+         FROM action_logs AS a
+         WHERE a.master_node_uid IN (SELECT value FROM json_each(?1))
+           AND a.action_type = 'nailgun_task' AND a.action_name = 'verify_networks' AND a.trust != 'quarantined'
+           AND substr(a.body ->> '$.end_timestamp', 1, 10) BETWEEN ?2 AND ?3)
+       WHERE n = 1`,
+    )
+    .bind(JSON.stringify(uids), range.from, range.to)
+    .all<VerifyNetworksStatusRow>();
+  return results;
+}
+
+/** Where an OSWL page ends: the keyset (created_date, id). */
+export interface OswlCursor {
+  created_date: string;
+  id: number;
+}
+
+export interface CsvOswlRow {
+  id: number;
+  master_node_uid: string;
+  cluster_id: number;
+  created_date: string;
+  resource_type: string;
+  resource_checksum: string;
+  /** JSON text. */
+  resource_data: string;
+  /** JSON text or null. */
+  version_info: string | null;
+  /** YYYY-MM-DD of the installation's last write. */
+  last_sync_day: string;
+  /** JSON text `{fuel_version, release}` of the installation's cluster with this id, or null. */
+  cluster_version: string | null;
+  /** JSON text of structure.fuel_release, or null. */
+  fuel_release: string | null;
+}
+
+// OSWL rows of one type created within the range (created_date may carry a time: compared as
+// text against [from, day after to)), of report installations (inner join, any dates).
+const OSWL_FROM = `
+  FROM oswl_stats AS o JOIN installation_structures AS s ON s.master_node_uid = o.master_node_uid
+  WHERE o.resource_type = ?1 AND o.created_date >= ?2 AND o.created_date < ?3 AND o.trust != 'quarantined'
+    AND (s.is_filtered = 0 OR s.is_filtered IS NULL) AND s.trust != 'quarantined'
+    AND (o.created_date, o.id) > (?4, ?5)`;
+
+const VALID_STRUCTURE = "CASE WHEN json_valid(s.structure) THEN s.structure ELSE '{}' END";
+
+/** The next page of OSWL rows of a type after `after`, by (created_date, id), in one query. */
+export async function listCsvOswls(
+  db: D1Database,
+  resourceType: string,
+  range: DayRange,
+  after: OswlCursor | null,
+  limits = { rows: PAGE_ROWS, bytes: PAGE_BYTES },
+): Promise<CsvOswlRow[]> {
+  const { results } = await db
+    .prepare(
+      `WITH candidates AS (
+         SELECT o.id, o.created_date, length(o.resource_data) AS size ${OSWL_FROM}
+         ORDER BY o.created_date, o.id LIMIT ?6),
+       page AS (SELECT id, sum(size) OVER (ORDER BY created_date, id) - size AS before FROM candidates)
+       SELECT o.id, o.master_node_uid, o.cluster_id, o.created_date, o.resource_type, o.resource_checksum,
+              o.resource_data, o.version_info,
+              substr(max(s.creation_date, coalesce(s.modification_date, s.creation_date)), 1, 10) AS last_sync_day,
+              (${VALID_STRUCTURE}) -> '$.fuel_release' AS fuel_release,
+              (SELECT json_object('fuel_version', c.value -> '$.fuel_version', 'release', c.value -> '$.release')
+               FROM json_each(${VALID_STRUCTURE}, '$.clusters') AS c
+               WHERE (CASE WHEN c.type = 'object' THEN c.value ->> '$.id' END) = o.cluster_id
+                 AND coalesce(CASE WHEN c.type = 'object' THEN c.value ->> '$.fuel_version' END, '') NOT IN ('', 0)
+               ORDER BY c.key DESC LIMIT 1) AS cluster_version
+       FROM page JOIN oswl_stats AS o ON o.id = page.id JOIN installation_structures AS s ON s.master_node_uid = o.master_node_uid
+       WHERE page.before < ?7
+       ORDER BY o.created_date, o.id`,
+    )
+    .bind(resourceType, range.from, dayAfter(range.to), after?.created_date ?? "", after?.id ?? 0, limits.rows, limits.bytes)
+    .all<CsvOswlRow>();
+  return results;
+}

@@ -1,0 +1,51 @@
+// GET /api/v1/csv/<report>?from_date&to_date: one CSV report, streamed from COLLECTOR_DB.
+import { Hono } from "hono";
+import { CsvQuerySchema, OSWL_TYPES_WITHOUT_CSV } from "../../schemas/csv";
+import { CSV_REPORT_IDS, csvFileName, csvReportChunks, csvStream, isCsvReportId, isInverted, resolveCsvRange } from "../csv";
+import { requireAdmin } from "../http/admin-auth";
+import type { AppContext, AppEnv } from "../http/app-env";
+import { apiError, describeZodError } from "../http/errors";
+
+export const csv = new Hono<AppEnv>();
+
+const REPORTS = CSV_REPORT_IDS.join(", ");
+
+/** The report and range a request asks for, or the 400/404 that says what is wrong with it. */
+function csvRequest(c: AppContext) {
+  const report = c.req.param("report") ?? "";
+  if ((OSWL_TYPES_WITHOUT_CSV as readonly string[]).includes(report)) {
+    throw apiError(400, `invalid request: resource type "${report}" has no CSV report; reports: ${REPORTS}`);
+  }
+  if (!isCsvReportId(report)) throw apiError(404, `no CSV report "${report}"; reports: ${REPORTS}`);
+  const params = c.req.query();
+  const unknown = Object.keys(params).find((k) => !Object.hasOwn(CsvQuerySchema.shape, k));
+  if (unknown !== undefined) {
+    throw apiError(400, `invalid request: unknown query parameter "${unknown}"; expected from_date and to_date as YYYY-MM-DD`);
+  }
+  const query = CsvQuerySchema.safeParse(params, { reportInput: true });
+  if (!query.success) throw apiError(400, describeZodError(query.error));
+  const range = resolveCsvRange(query.data, Date.now());
+  if (isInverted(range)) throw apiError(400, `invalid request: from_date (${range.from}) is after to_date (${range.to})`);
+  return { report, range };
+}
+
+csv.get(
+  "/:report",
+  async (c, next) => {
+    // Contact details only for the admin secret; a wrong secret is refused rather than ignored.
+    if (c.req.header("authorization") !== undefined) return requireAdmin(c, next);
+    await next();
+  },
+  (c) => {
+    const { report, range } = csvRequest(c);
+    const contacts = c.req.header("authorization") !== undefined;
+    return new Response(csvStream(csvReportChunks(c.env, report, range, { contacts })), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename=${csvFileName(report)}`,
+        "cache-control": "no-store",
+        "x-content-type-options": "nosniff",
+      },
+    });
+  },
+);
