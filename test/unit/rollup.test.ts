@@ -176,15 +176,23 @@ describe("buildAdoption", () => {
 
 describe("compareReleasesNewestFirst", () => {
   it("orders release names by their numbers, newest first", () => {
-    expect(["6.1", "10.0", "9.0", "9.0-dev", "2014.2-6.0", "8.0", "mitaka-9.0"].sort(compareReleasesNewestFirst)).toEqual([
+    expect(["6.1", "10.0", "9.0", "9.0-dev", "2014.2-6.0", "8.0", "7.0", "7.0.1", "mitaka-9.0"].sort(compareReleasesNewestFirst)).toEqual([
       "2014.2-6.0",
       "10.0",
       "9.0",
       "9.0-dev",
       "8.0",
+      "7.0.1",
+      "7.0",
       "6.1",
       "mitaka-9.0",
     ]);
+    // Both ways round, whichever comes first in the input.
+    expect(compareReleasesNewestFirst("7.0", "7.0.1")).toBeGreaterThan(0);
+    expect(compareReleasesNewestFirst("7.0.1", "7.0")).toBeLessThan(0);
+    expect(compareReleasesNewestFirst("9.0", "9.0-dev")).toBeLessThan(0);
+    expect(compareReleasesNewestFirst("9.0-dev", "9.0")).toBeGreaterThan(0);
+    expect(compareReleasesNewestFirst("5.1", "5.1")).toBe(0);
   });
 });
 

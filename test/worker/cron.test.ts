@@ -1,8 +1,8 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { listJobRuns } from "../../worker/db/analytic";
-import { type CronJob, dispatchScheduled, SCHEDULE, UnknownCronError } from "../../worker/cron/dispatcher";
+import { listJobRuns, startJobRun } from "../../worker/db/analytic";
+import { type CronJob, dispatchScheduled, SCHEDULE, STALE_RUN_MS, UnknownCronError } from "../../worker/cron/dispatcher";
 import worker from "../../worker/index";
 
 const job = (name: string, run: CronJob["run"]): CronJob => ({ name, run });
@@ -42,6 +42,16 @@ describe("cron dispatcher", () => {
     const runs = (await listJobRuns(env.ANALYTIC_DB)).filter((r) => r.scheduledTime === 1_700_000_360_000);
     expect(runs.find((r) => r.job === "broken")).toMatchObject({ status: "failed" });
     expect(JSON.parse(runs.find((r) => r.job === "broken")!.detail!).error).toContain("boom");
+  });
+
+  it("marks a run that never recorded its end as abandoned when the job next starts", async () => {
+    const cutOff = await startJobRun(env.ANALYTIC_DB, { job: "resumable", cron: "0 * * * *", scheduledTime: 1, startedAt: Date.now() - STALE_RUN_MS - 1 });
+    const recent = await startJobRun(env.ANALYTIC_DB, { job: "resumable", cron: "0 * * * *", scheduledTime: 2, startedAt: Date.now() - 1000 });
+    await dispatchScheduled(env, "0 * * * *", 3, { "0 * * * *": [job("resumable", async () => ({}))] });
+    const runs = new Map((await listJobRuns(env.ANALYTIC_DB)).map((r) => [r.id, r]));
+    expect(runs.get(cutOff)).toMatchObject({ status: "abandoned" });
+    expect(JSON.parse(runs.get(cutOff)!.detail!).error).toContain("cut off");
+    expect(runs.get(recent)).toMatchObject({ status: "running" });
   });
 
   it("refuses a cron expression it has no jobs for", async () => {

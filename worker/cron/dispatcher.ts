@@ -1,5 +1,5 @@
 // Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
-import { finishJobRun, startJobRun } from "../db/analytic";
+import { abandonStaleJobRuns, finishJobRun, startJobRun } from "../db/analytic";
 import { maintainBundles } from "../bundles/job";
 import { installationsRollupJob } from "./rollup";
 
@@ -18,6 +18,9 @@ export const SCHEDULE: Schedule = {
 
 export class UnknownCronError extends Error {}
 
+/** A run still `running` after this long was cut off. */
+export const STALE_RUN_MS = 20 * 60 * 1000;
+
 /**
  * Runs the jobs of one cron expression in order, recording each run in ANALYTIC_DB. A failing job
  * does not stop the next; the invocation fails afterwards so that the platform reports it.
@@ -32,7 +35,10 @@ export async function dispatchScheduled(
   if (!jobs) throw new UnknownCronError(`no jobs are scheduled for cron "${cron}"`);
   const outcomes: { job: string; ok: boolean }[] = [];
   for (const job of jobs) {
-    const runId = await startJobRun(env.ANALYTIC_DB, { job: job.name, cron, scheduledTime, startedAt: Date.now() });
+    const startedAt = Date.now();
+    // No run outlives an invocation (15 minutes for a Cron Trigger): an older "running" one never ended.
+    await abandonStaleJobRuns(env.ANALYTIC_DB, job.name, startedAt - STALE_RUN_MS, startedAt);
+    const runId = await startJobRun(env.ANALYTIC_DB, { job: job.name, cron, scheduledTime, startedAt });
     try {
       const detail = await job.run(env, scheduledTime);
       await finishJobRun(env.ANALYTIC_DB, runId, { status: "ok", detail, finishedAt: Date.now() });

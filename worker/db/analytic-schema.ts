@@ -12,7 +12,7 @@ export const jobRuns = sqliteTable(
     scheduledTime: integer("scheduled_time").notNull(),
     startedAt: integer("started_at").notNull(),
     finishedAt: integer("finished_at"),
-    /** running | ok | failed */
+    /** running | ok | failed | abandoned (cut off without recording an end) */
     status: text("status").notNull(),
     /** JSON the job returned (rows read/written, cursor), or the error message. */
     detail: text("detail"),

@@ -25,6 +25,21 @@ export async function finishJobRun(
     .where(eq(jobRuns.id, id));
 }
 
+/**
+ * Marks as `abandoned` the runs of `job` still `running` that started before `before`: their
+ * invocation was cut off (a deploy, a crash) without recording an end. Returns how many.
+ */
+export async function abandonStaleJobRuns(db: D1Database, job: string, before: number, now: number): Promise<number> {
+  const result = await db
+    .prepare(
+      `UPDATE job_runs SET status = 'abandoned', finished_at = ?, detail = ?
+       WHERE job = ? AND status = 'running' AND started_at < ?`,
+    )
+    .bind(now, JSON.stringify({ error: "no end was recorded: the invocation was cut off" }), job, before)
+    .run();
+  return result.meta.changes;
+}
+
 export async function listJobRuns(db: D1Database, limit = 50) {
   return drizzle(db).select().from(jobRuns).orderBy(desc(jobRuns.id)).limit(limit);
 }

@@ -165,17 +165,22 @@ export function reportFromRows(rows: readonly { metric: string; key: string; n: 
 }
 
 /**
- * Newest first, comparing the numbers in release names as numbers ("10.0" before "9.0"); at the
- * first difference a number comes before text, and text goes alphabetically ("9.0" before
- * "9.0-dev"; names that do not start with a number last).
+ * Newest first, comparing the numbers in release names as numbers ("10.0" before "9.0"). At the
+ * first difference a number comes before text and text goes alphabetically. When one name is the
+ * start of the other, a longer one that goes on with a number is newer ("7.0.1" before "7.0") and
+ * one that goes on with text is a pre-release, older ("9.0" before "9.0-dev"). Names that do not
+ * start with a number come last.
  */
 export function compareReleasesNewestFirst(a: string, b: string): number {
   const parts = (s: string) => s.split(/(\d+)/).filter((p) => p !== "");
   const [pa, pb] = [parts(a), parts(b)];
   for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
     const [x, y] = [pa[i], pb[i]];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
+    if (x === undefined || y === undefined) {
+      const rest = (x === undefined ? pb : pa).slice(i).join("");
+      const longerIsNewer = /^[._-]*\d/.test(rest);
+      return (x === undefined) === longerIsNewer ? 1 : -1;
+    }
     const [xNumber, yNumber] = [/^\d/.test(x), /^\d/.test(y)];
     if (xNumber && yNumber) {
       if (Number(x) !== Number(y)) return Number(y) - Number(x);
