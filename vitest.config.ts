@@ -22,6 +22,7 @@ function workerProject(name: string, include: string[], vars: Record<string, str
             ...vars,
             COLLECTOR_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/collector")),
             ANALYTIC_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/analytic")),
+            CONTRIB_MIGRATIONS: await readD1Migrations(path.join(root, "migrations/contrib")),
           },
         },
       })),

@@ -16,6 +16,7 @@ function step(label, args) {
 
 step("migrations (collector)", [bin.wrangler, "d1", "migrations", "apply", "COLLECTOR_DB", "--local"]);
 step("migrations (analytic)", [bin.wrangler, "d1", "migrations", "apply", "ANALYTIC_DB", "--local"]);
+step("migrations (contrib)", [bin.wrangler, "d1", "migrations", "apply", "CONTRIB_DB", "--local"]);
 step("ui build", [bin.vite, "build", "--logLevel", "warn"]);
 
 // wrangler itself (not npx) so that a signal reaches it and it stops its workerd children.

@@ -5,6 +5,8 @@ import { ApiError } from "./http/errors";
 import { admin } from "./routes/admin";
 import { bundlesApi } from "./routes/bundles";
 import { collector } from "./routes/collector";
+import { contrib } from "./routes/contrib";
+import { contribAdmin } from "./routes/contrib-admin";
 import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
@@ -28,6 +30,8 @@ app.route("/api/v1/exports", bundlesApi);
 app.route("/api/v1/json", exportsApi);
 app.route("/api/v1/csv", csv);
 app.route("/api/v1", collector);
+app.route("/api/1.0/admin", contribAdmin);
+app.route("/api/1.0", contrib);
 
 app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));
 

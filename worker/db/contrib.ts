@@ -1,0 +1,341 @@
+// Query functions over CONTRIB_DB. Bulk writes pass rows as one JSON parameter expanded with
+// json_each (D1 allows 100 bound parameters), and a caller batches the statements it gets back so
+// that what belongs together is written in one transaction.
+import type { Affiliation } from "../domain/contrib/affiliation";
+import type { Profile } from "../domain/contrib/profiles";
+import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
+import type { ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
+import type { RawRecord } from "../../schemas/contrib/records";
+import { chunkJson } from "./chunk";
+
+const CHUNK_ITEMS = 500;
+const CHUNK_CHARS = 512 * 1024;
+/** Characters of a configuration document per stored part (D1 rows stay under 2 MB). */
+const PART_CHARS = 256 * 1024;
+
+/** Runs statements in one transaction; nothing at all when there are none (D1 refuses an empty batch). */
+export async function runInTransaction(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
+  if (statements.length > 0) await db.batch(statements);
+}
+
+export type ConfigKind = "default_data" | "corrections";
+
+export interface ConfigVersion {
+  id: number;
+  kind: ConfigKind;
+  digest: string;
+  loadedAt: number;
+  size: number;
+  summary: Record<string, unknown>;
+}
+
+type VersionRow = { id: number; kind: ConfigKind; digest: string; loaded_at: number; size: number; summary: string };
+const toVersion = (r: VersionRow): ConfigVersion => ({
+  id: r.id,
+  kind: r.kind,
+  digest: r.digest,
+  loadedAt: r.loaded_at,
+  size: r.size,
+  summary: JSON.parse(r.summary) as Record<string, unknown>,
+});
+
+/** The document of a kind in force (the newest loaded), without its text; null if none was loaded. */
+export async function findConfigVersion(db: D1Database, kind: ConfigKind): Promise<ConfigVersion | null> {
+  const row = await db
+    .prepare("SELECT id, kind, digest, loaded_at, size, summary FROM config_versions WHERE kind = ? ORDER BY id DESC LIMIT 1")
+    .bind(kind)
+    .first<VersionRow>();
+  return row ? toVersion(row) : null;
+}
+
+export async function readConfigDocument(db: D1Database, versionId: number): Promise<string> {
+  const { results } = await db
+    .prepare("SELECT text FROM config_parts WHERE version_id = ? ORDER BY part")
+    .bind(versionId)
+    .all<{ text: string }>();
+  return results.map((r) => r.text).join("");
+}
+
+/**
+ * Records a newly loaded document and its text in one transaction, and drops the text of the
+ * versions it replaces (their digests and summaries stay as the history).
+ */
+export async function insertConfigVersion(
+  db: D1Database,
+  version: { kind: ConfigKind; digest: string; json: string; summary: Record<string, unknown>; now: number },
+): Promise<number> {
+  const parts: string[] = [];
+  for (let i = 0; i < version.json.length; i += PART_CHARS) parts.push(version.json.slice(i, i + PART_CHARS));
+  const newest = "(SELECT max(id) FROM config_versions WHERE kind = ?1)";
+  const results = await db.batch<{ id: number }>([
+    db
+      .prepare("INSERT INTO config_versions (kind, digest, loaded_at, size, summary) VALUES (?, ?, ?, ?, ?) RETURNING id")
+      .bind(version.kind, version.digest, version.now, version.json.length, JSON.stringify(version.summary)),
+    db.prepare(`DELETE FROM config_parts WHERE version_id IN (SELECT id FROM config_versions WHERE kind = ?1 AND id <> ${newest})`).bind(version.kind),
+    ...parts.map((text, part) =>
+      db.prepare(`INSERT INTO config_parts (version_id, part, text) VALUES (${newest}, ?2, ?3)`).bind(version.kind, part, text),
+    ),
+  ]);
+  return results[0]!.results[0]!.id;
+}
+
+type ProfileRow = {
+  seq: number;
+  user_id: string;
+  user_name: string;
+  emails: string;
+  launchpad_id: string | null;
+  gerrit_id: string | null;
+  github_id: string | null;
+  zanata_id: string | null;
+  companies: string;
+  static: number;
+};
+
+const toProfile = (r: ProfileRow): Profile => ({
+  seq: r.seq,
+  user_id: r.user_id,
+  user_name: r.user_name,
+  emails: JSON.parse(r.emails) as string[],
+  launchpad_id: r.launchpad_id,
+  gerrit_id: r.gerrit_id,
+  github_id: r.github_id,
+  zanata_id: r.zanata_id,
+  companies: JSON.parse(r.companies) as Affiliation[],
+  static: r.static === 1,
+});
+
+const PROFILE_COLUMNS = "seq, user_id, user_name, emails, launchpad_id, gerrit_id, github_id, zanata_id, companies, static";
+
+/** The profiles some keys lead to (whole profiles, with every key they have). */
+export async function listProfilesByKeys(db: D1Database, keys: readonly string[]): Promise<Profile[]> {
+  if (keys.length === 0) return [];
+  const results = await db.batch<ProfileRow>(
+    chunkJson([...new Set(keys)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db
+        .prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE seq IN (SELECT k.seq FROM profile_keys AS k JOIN json_each(?1) AS j ON k.key = j.value)`)
+        .bind(json),
+    ),
+  );
+  const bySeq = new Map(results.flatMap((r) => r.results).map((row) => [row.seq, toProfile(row)]));
+  return [...bySeq.values()];
+}
+
+export async function listProfilesBySeqs(db: D1Database, seqs: readonly number[]): Promise<Profile[]> {
+  if (seqs.length === 0) return [];
+  const results = await db.batch<ProfileRow>(
+    chunkJson([...new Set(seqs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE seq IN (SELECT value FROM json_each(?1))`).bind(json),
+    ),
+  );
+  return results.flatMap((r) => r.results.map(toProfile));
+}
+
+export async function listStaticProfiles(db: D1Database): Promise<Profile[]> {
+  const { results } = await db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE static = 1`).all<ProfileRow>();
+  return results.map(toProfile);
+}
+
+/** The profile of a user_id (the oldest, should two ever share one). */
+export async function findProfileByUserId(db: D1Database, userId: string): Promise<Profile | null> {
+  const row = await db
+    .prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE user_id = ? ORDER BY seq LIMIT 1`)
+    .bind(userId)
+    .first<ProfileRow>();
+  return row ? toProfile(row) : null;
+}
+
+/** Reserves `count` profile seqs in one atomic statement; returns the first. */
+export async function reserveProfileSeqs(db: D1Database, count: number): Promise<number> {
+  const row = await db
+    .prepare("INSERT INTO counters (name, value) VALUES ('profile_seq', ?1) ON CONFLICT (name) DO UPDATE SET value = value + ?1 RETURNING value")
+    .bind(count)
+    .first<{ value: number }>();
+  return row!.value - count + 1;
+}
+
+/**
+ * Statements that store profiles, drop merged ones with their keys, re-point the merged ones'
+ * records to the profile they went into, and make every key of a stored profile lead to it.
+ */
+export function profileWrites(db: D1Database, upserted: readonly Profile[], removed: ReadonlyMap<number, number>, now: number): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  const gone = [...removed].filter(([seq]) => seq > 0);
+  if (gone.length > 0) {
+    const json = JSON.stringify(gone.map(([seq, into]) => ({ seq, into })));
+    statements.push(
+      db.prepare("DELETE FROM profiles WHERE seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)").bind(json),
+      db.prepare("DELETE FROM profile_keys WHERE seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)").bind(json),
+      db
+        .prepare(
+          `UPDATE records SET profile_seq = (SELECT j.value ->> '$.into' FROM json_each(?1) AS j WHERE j.value ->> '$.seq' = records.profile_seq)
+           WHERE profile_seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)`,
+        )
+        .bind(json),
+    );
+  }
+  const rows = upserted.map((p) => ({ ...p, emails: JSON.stringify(p.emails), companies: JSON.stringify(p.companies), static: p.static ? 1 : 0 }));
+  for (const json of chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO profiles (seq, user_id, user_name, emails, launchpad_id, gerrit_id, github_id, zanata_id, companies, static, updated_at)
+           SELECT j.value ->> '$.seq', j.value ->> '$.user_id', j.value ->> '$.user_name', j.value ->> '$.emails', j.value ->> '$.launchpad_id',
+                  j.value ->> '$.gerrit_id', j.value ->> '$.github_id', j.value ->> '$.zanata_id', j.value ->> '$.companies', j.value ->> '$.static', ?2
+           FROM json_each(?1) AS j WHERE true
+           ON CONFLICT (seq) DO UPDATE SET user_id = excluded.user_id, user_name = excluded.user_name, emails = excluded.emails,
+             launchpad_id = excluded.launchpad_id, gerrit_id = excluded.gerrit_id, github_id = excluded.github_id,
+             zanata_id = excluded.zanata_id, companies = excluded.companies, static = excluded.static, updated_at = excluded.updated_at`,
+        )
+        .bind(json, now),
+      db.prepare("DELETE FROM profile_keys WHERE seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)").bind(json),
+    );
+  }
+  const keys = upserted.flatMap((p) => keysOfProfile(p).map((key) => ({ key, seq: p.seq })));
+  for (const json of chunkJson(keys, CHUNK_ITEMS * 4, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO profile_keys (key, seq) SELECT j.value ->> '$.key', j.value ->> '$.seq' FROM json_each(?1) AS j WHERE true
+           ON CONFLICT (key) DO UPDATE SET seq = excluded.seq`,
+        )
+        .bind(json),
+    );
+  }
+  return statements;
+}
+
+export type RecordRow = {
+  primary_key: string;
+  record_type: string;
+  date: number;
+  day: number;
+  week: number;
+  profile_seq: number;
+  user_id: string;
+  author_name: string;
+  author_email: string | null;
+  company_name: string;
+  release: string;
+  module: string;
+  loc: number;
+  raw: string;
+  fields: string;
+};
+
+export const toProcessed = (r: RecordRow): ProcessedRecord => ({
+  primary_key: r.primary_key,
+  record_type: r.record_type as ProcessedRecord["record_type"],
+  date: r.date,
+  day: r.day,
+  week: r.week,
+  profile_seq: r.profile_seq,
+  user_id: r.user_id,
+  author_name: r.author_name,
+  author_email: r.author_email,
+  company_name: r.company_name,
+  release: r.release,
+  module: r.module,
+  loc: r.loc,
+  fields: JSON.parse(r.fields) as Record<string, unknown>,
+});
+
+export const rawOf = (r: RecordRow) => JSON.parse(r.raw) as RawRecord;
+
+const RECORD_COLUMNS =
+  "primary_key, record_type, date, day, week, profile_seq, user_id, author_name, author_email, company_name, release, module, loc, raw, fields";
+
+export async function listRecordsByKeys(db: D1Database, primaryKeys: readonly string[]): Promise<RecordRow[]> {
+  if (primaryKeys.length === 0) return [];
+  const results = await db.batch<RecordRow>(
+    chunkJson([...new Set(primaryKeys)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE primary_key IN (SELECT value FROM json_each(?1))`).bind(json),
+    ),
+  );
+  return results.flatMap((r) => r.results);
+}
+
+/** Which records a re-attribution pass reads. */
+export type RecordScope = { all: true } | { all: false; seqs: readonly number[]; nonStatic: boolean };
+
+/** One page of records in a scope, in primary-key order after `after`. */
+export async function listRecordsPage(db: D1Database, scope: RecordScope, after: string, limit: number): Promise<RecordRow[]> {
+  const where = scope.all
+    ? "?3 IS NULL"
+    : `(profile_seq IN (SELECT value FROM json_each(?3))${scope.nonStatic ? " OR profile_seq IN (SELECT seq FROM profiles WHERE static = 0)" : ""})`;
+  const { results } = await db
+    .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE primary_key > ?1 AND ${where} ORDER BY primary_key LIMIT ?2`)
+    .bind(after, limit, scope.all ? null : JSON.stringify(scope.seqs))
+    .all<RecordRow>();
+  return results;
+}
+
+/** Statements that store records (new or changed) and move the daily totals by the deltas. */
+export function recordWrites(
+  db: D1Database,
+  written: readonly { record: ProcessedRecord; raw: RawRecord }[],
+  deltas: readonly TotalsDelta[],
+  now: number,
+): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  const rows = written.map(({ record, raw }) => ({ ...record, raw: JSON.stringify(raw), fields: JSON.stringify(record.fields) }));
+  for (const json of chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO records (${RECORD_COLUMNS}, updated_at)
+           SELECT j.value ->> '$.primary_key', j.value ->> '$.record_type', j.value ->> '$.date', j.value ->> '$.day', j.value ->> '$.week',
+                  j.value ->> '$.profile_seq', j.value ->> '$.user_id', j.value ->> '$.author_name', j.value ->> '$.author_email',
+                  j.value ->> '$.company_name', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.loc',
+                  j.value ->> '$.raw', j.value ->> '$.fields', ?2
+           FROM json_each(?1) AS j WHERE true
+           ON CONFLICT (primary_key) DO UPDATE SET record_type = excluded.record_type, date = excluded.date, day = excluded.day,
+             week = excluded.week, profile_seq = excluded.profile_seq, user_id = excluded.user_id, author_name = excluded.author_name,
+             author_email = excluded.author_email, company_name = excluded.company_name, release = excluded.release,
+             module = excluded.module, loc = excluded.loc, raw = excluded.raw, fields = excluded.fields, updated_at = excluded.updated_at`,
+        )
+        .bind(json, now),
+    );
+  }
+  for (const json of chunkJson(deltas, CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `INSERT INTO daily_totals (day, release, module, company_name, user_id, record_type, records, loc)
+           SELECT j.value ->> '$.day', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name',
+                  j.value ->> '$.user_id', j.value ->> '$.record_type', j.value ->> '$.records', j.value ->> '$.loc'
+           FROM json_each(?1) AS j WHERE true
+           ON CONFLICT (day, release, module, company_name, user_id, record_type)
+           DO UPDATE SET records = records + excluded.records, loc = loc + excluded.loc`,
+        )
+        .bind(json),
+      db
+        .prepare(
+          `DELETE FROM daily_totals WHERE records = 0 AND loc = 0 AND (day, release, module, company_name, user_id, record_type) IN
+           (SELECT j.value ->> '$.day', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name',
+                   j.value ->> '$.user_id', j.value ->> '$.record_type' FROM json_each(?1) AS j)`,
+        )
+        .bind(json),
+    );
+  }
+  return statements;
+}
+
+export type TotalsGroup = "company_name" | "user_id" | "module" | "release";
+
+/** Records and lines of code per company (or user, module, release), from the daily totals. */
+export async function sumTotals(
+  db: D1Database,
+  by: TotalsGroup,
+  filter: { release?: string; recordType?: string; fromDay?: number; toDay?: number } = {},
+): Promise<{ id: string; records: number; loc: number }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${by} AS id, sum(records) AS records, sum(loc) AS loc FROM daily_totals
+       WHERE (?1 IS NULL OR release = ?1) AND (?2 IS NULL OR record_type = ?2) AND (?3 IS NULL OR day >= ?3) AND (?4 IS NULL OR day <= ?4)
+       GROUP BY ${by} HAVING sum(records) <> 0 OR sum(loc) <> 0 ORDER BY records DESC, id`,
+    )
+    .bind(filter.release ?? null, filter.recordType ?? null, filter.fromDay ?? null, filter.toDay ?? null)
+    .all<{ id: string; records: number; loc: number }>();
+  return results;
+}

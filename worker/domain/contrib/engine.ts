@@ -1,0 +1,56 @@
+// A loaded default_data.json, compiled into the indexes the engine looks things up in.
+import type { DefaultData } from "../../../schemas/contrib/default-data";
+import { affiliationsOfConfigUser } from "./affiliation";
+import { type CompanyIndex, buildCompanyIndex } from "./companies";
+import { type ModuleGroup, type ProjectTypeNode, buildModuleAliases, buildModuleGroups, buildProjectTypes } from "./modules";
+import type { ConfigProfile } from "./profiles";
+import { type Release, normalizeReleases } from "./releases";
+
+export interface Engine {
+  companies: CompanyIndex;
+  releases: Release[];
+  users: ConfigProfile[];
+  moduleGroups: Map<string, ModuleGroup>;
+  moduleAliases: Map<string, string>;
+  projectTypes: ProjectTypeNode[];
+  /**
+   * What records' attribution depends on besides their profile, to tell which records a new
+   * config version can move: the company index (made-up profiles follow email domains), and the
+   * releases with the module aliases (every record).
+   */
+  fingerprints: { companies: string; releasesAndModules: string };
+}
+
+/** Stackalytics' normaliser: user_id derived, emails lower-cased, histories in normal form. */
+export function compileDefaultData(data: DefaultData): Engine {
+  const companies = buildCompanyIndex(data.companies);
+  const releases = normalizeReleases(data.releases);
+  const moduleAliases = buildModuleAliases(data.repos);
+  return {
+    companies,
+    releases,
+    users: data.users.map((u) => {
+      const emails = [...new Set(u.emails.map((e) => e.toLowerCase()))];
+      return {
+        user_id: u.launchpad_id ?? emails[0]!,
+        user_name: u.user_name,
+        emails,
+        launchpad_id: u.launchpad_id ?? null,
+        gerrit_id: u.gerrit_id ?? null,
+        github_id: u.github_id ?? null,
+        zanata_id: u.zanata_id ?? null,
+        companies: affiliationsOfConfigUser(u, companies),
+      };
+    }),
+    moduleGroups: buildModuleGroups(data),
+    moduleAliases,
+    projectTypes: buildProjectTypes(data.project_types),
+    fingerprints: {
+      companies: JSON.stringify([[...companies.byDomain], [...companies.byName]]),
+      releasesAndModules: JSON.stringify([releases, [...moduleAliases]]),
+    },
+  };
+}
+
+/** The engine before any config is loaded: everyone is `*independent`, there are no releases. */
+export const EMPTY_ENGINE: Engine = compileDefaultData({ users: [], companies: [], releases: [], repos: [], project_types: [] });

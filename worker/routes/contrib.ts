@@ -1,0 +1,27 @@
+// Contribution statistics' read API (Stackalytics' /api/1.0): profiles and attributions, so that
+// operators can check whom the engine credits.
+import { Hono } from "hono";
+import { AffiliationQuerySchema, AUTHOR_KEYS, parseIsoDay } from "../../schemas/contrib/api";
+import { currentEngine, findAffiliation } from "../db/contrib-sync";
+import { findProfileByUserId } from "../db/contrib";
+import { EMPTY_ENGINE } from "../domain/contrib/engine";
+import { toUserProfile } from "../domain/contrib/users";
+import type { AppEnv } from "../http/app-env";
+import { apiError, describeZodError } from "../http/errors";
+
+export const contrib = new Hono<AppEnv>();
+
+contrib.get("/users/:user_id", async (c) => {
+  const profile = await findProfileByUserId(c.env.CONTRIB_DB, c.req.param("user_id"));
+  if (!profile) throw apiError(404, `no user with user_id "${c.req.param("user_id")}"`);
+  return c.json({ user: toUserProfile(profile, Math.floor(Date.now() / 1000)) });
+});
+
+contrib.get("/affiliation", async (c) => {
+  const query = AffiliationQuerySchema.safeParse(c.req.query(), { reportInput: true });
+  if (!query.success) throw apiError(400, describeZodError(query.error, ["query"]));
+  const key = AUTHOR_KEYS.find((k) => query.data[k] !== undefined)!;
+  const engine = (await currentEngine(c.env.CONTRIB_DB)) ?? EMPTY_ENGINE;
+  const author = { [key]: query.data[key] };
+  return c.json(await findAffiliation(c.env.CONTRIB_DB, engine, author, parseIsoDay(query.data.date)!));
+});
