@@ -50,6 +50,21 @@ export default defineConfig({
         LEGACY_POLICY: "quarantine",
         LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
       }),
+      // The dashboard's components and data mapping, in a simulated DOM.
+      {
+        oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
+        test: { name: "ui", include: ["test/ui/**/*.test.{ts,tsx}"], environment: "happy-dom" },
+      },
+      // The dashboard in headless Chromium against a worker on 127.0.0.1 (skipped without Chromium).
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
     ],
   },
 });

@@ -12,12 +12,18 @@ ensureDevVars();
 let failedSteps = 0;
 console.log("> wrangler types --check (worker-configuration.d.ts matches wrangler.toml)");
 if (run([bin.wrangler, "types", "--check", "--strict-vars=false"]) !== 0) failedSteps++;
-for (const project of [".", "ui", "tsconfig.node.json"]) {
+for (const project of [".", "ui", "tsconfig.node.json", "test/e2e"]) {
   console.log(`> tsc -p ${project}`);
   if (run([bin.tsc, "--noEmit", "-p", project]) !== 0) failedSteps++;
 }
 console.log("> ui build");
 if (run([bin.vite, "build", "--logLevel", "warn"]) !== 0) failedSteps++;
+
+// The browser tests (vitest project "e2e") need Chromium; without it they are reported as skipped.
+const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"].find((p) => existsSync(p));
+if (!chromium || !existsSync(chromium)) {
+  console.log("> e2e: SKIPPED, no Chromium installed (apt-get install -y chromium, or set CHROMIUM_PATH); .ci/run installs it");
+}
 
 const report = path.join(root, ".vitest.json");
 rmSync(report, { force: true });

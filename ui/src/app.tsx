@@ -1,27 +1,53 @@
-import { useEffect, useState } from "preact/hooks";
+import lazy, { ErrorBoundary } from "preact-iso/lazy";
+import { LocationProvider, Route, Router, useLocation } from "preact-iso/router";
+import { NotFound } from "./pages/not-found";
+import { Overview } from "./pages/overview";
 
-type Health = "checking" | "up" | "down";
+// Only the overview is in the first load; the other pages are fetched when visited.
+const Adoption = lazy(() => import("./pages/adoption"));
+const Reports = lazy(() => import("./pages/reports"));
+const Health = lazy(() => import("./pages/health"));
 
-/** Placeholder until the dashboard lands: shows that the collector answers and where it listens. */
-export function App() {
-  const [health, setHealth] = useState<Health>("checking");
-  useEffect(() => {
-    fetch("/api/v1/ping/")
-      .then((r) => r.json() as Promise<{ status?: string }>)
-      .then((body) => setHealth(body.status === "ok" ? "up" : "down"))
-      .catch(() => setHealth("down"));
-  }, []);
+const PAGES = [
+  { path: "/", name: "Overview" },
+  { path: "/adoption", name: "Adoption" },
+  { path: "/reports", name: "Reports" },
+  { path: "/health", name: "Collector health" },
+];
+
+function Nav() {
+  const { path } = useLocation();
   return (
-    <main>
-      <h1>edgestats</h1>
-      <p>Open usage statistics for Fuel installations, served from the edge.</p>
-      <p>
-        Collector: <strong data-testid="collector-health">{health}</strong>
-      </p>
-      <p>
-        Point a Fuel master's <code>COLLECTOR_SERVER</code> at this host. The wire formats are published as{" "}
-        <a href="/api/v1/schemas/">JSON Schema</a>.
-      </p>
-    </main>
+    <header class="top">
+      <a class="brand" href="/">
+        edgestats
+      </a>
+      <nav aria-label="Pages">
+        {PAGES.map((p) => (
+          <a key={p.path} href={p.path} aria-current={path === p.path ? "page" : undefined}>
+            {p.name}
+          </a>
+        ))}
+      </nav>
+    </header>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Nav />
+      <main>
+        <ErrorBoundary>
+          <Router>
+            <Route path="/" component={Overview} />
+            <Route path="/adoption" component={Adoption} />
+            <Route path="/reports" component={Reports} />
+            <Route path="/health" component={Health} />
+            <Route default component={NotFound} />
+          </Router>
+        </ErrorBoundary>
+      </main>
+    </LocationProvider>
   );
 }

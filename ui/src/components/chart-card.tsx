@@ -1,0 +1,41 @@
+import type { ComponentChildren } from "preact";
+import { useState } from "preact/hooks";
+import { type Table, csvDataUrl } from "../lib/csv";
+import { DataTable } from "./data-table";
+
+interface Props {
+  id: string;
+  title: string;
+  /** The numbers behind the chart: the table view and the CSV download. */
+  table: Table;
+  /** The API answer the numbers come from. */
+  jsonUrl: string;
+  caption?: ComponentChildren;
+  children: ComponentChildren;
+}
+
+/** A chart with its title, a chart/table toggle, and its numbers as CSV and as the JSON behind them. */
+export function ChartCard({ id, title, table, jsonUrl, caption, children }: Props) {
+  const [asTable, setAsTable] = useState(false);
+  const empty = table.rows.length === 0;
+  return (
+    <section class="card" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
+      <header class="card-head">
+        <h2 id={`${id}-title`}>{title}</h2>
+        <div class="card-actions">
+          <button type="button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)} disabled={empty}>
+            {asTable ? "Chart" : "Table"}
+          </button>
+          <a href={csvDataUrl(table)} download={`${id}.csv`}>
+            CSV
+          </a>
+          <a href={jsonUrl} download={`${id}.json`} type="application/json">
+            JSON
+          </a>
+        </div>
+      </header>
+      {caption && <p class="caption">{caption}</p>}
+      {empty ? <p class="empty">No data.</p> : asTable ? <DataTable table={table} caption={title} /> : children}
+    </section>
+  );
+}

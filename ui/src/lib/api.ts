@@ -1,0 +1,66 @@
+// The API the dashboard reads: URL builders and typed fetches. Types come from schemas/ (zod) as
+// type-only imports, so that zod never reaches the browser bundle.
+import type { z } from "zod";
+import type { BundleView } from "../../../schemas/bundles";
+import type { CsvReportId } from "../../../schemas/csv";
+import type { HealthResponse } from "../../../schemas/health";
+import type { AdoptionReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
+
+export type InstallationsReport = z.infer<typeof InstallationsReportSchema>;
+export type { AdoptionReport, BundleView, CsvReportId, HealthResponse, ReleasesReport };
+
+export interface DateRange {
+  from: string;
+  to: string;
+}
+
+function withQuery(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value) query.set(key, value);
+  const text = query.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export const apiUrl = {
+  installations: (release?: string) => withQuery("/api/v1/json/report/installations", { release }),
+  releases: () => "/api/v1/json/report/releases",
+  adoption: (range: DateRange) => withQuery("/api/v1/json/report/adoption", { from_date: range.from, to_date: range.to }),
+  health: (range: DateRange) => withQuery("/api/v1/json/collector/health", { from_date: range.from, to_date: range.to }),
+  csv: (id: CsvReportId, range: DateRange) => withQuery(`/api/v1/csv/${id}`, { from_date: range.from, to_date: range.to }),
+  bundles: () => "/api/v1/exports",
+  bundle: (id: string) => `/api/v1/exports/${encodeURIComponent(id)}`,
+};
+
+/** An answer other than 2xx, with the API's own message when it sent one. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function messageOf(response: Response): Promise<string> {
+  try {
+    const body = (await response.json()) as { message?: unknown };
+    if (typeof body.message === "string") return body.message;
+  } catch {
+    // not JSON: the status says enough
+  }
+  return `${response.status} ${response.statusText}`.trim();
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(url, { headers: { accept: "application/json" }, ...init });
+  if (!response.ok) throw new ApiError(response.status, await messageOf(response));
+  return (await response.json()) as T;
+}
+
+export function requestBundle(range: DateRange): Promise<BundleView> {
+  return getJson<BundleView>(apiUrl.bundles(), {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/json" },
+    body: JSON.stringify({ from_date: range.from, to_date: range.to }),
+  });
+}

@@ -1,0 +1,48 @@
+import { useMemo } from "preact/hooks";
+import { BarChart, LineChart } from "../components/charts";
+import { ChartCard } from "../components/chart-card";
+import { DateRangePicker } from "../components/date-range-picker";
+import { Fetching } from "../components/status";
+import { type AdoptionReport, apiUrl } from "../lib/api";
+import { adoptionSeries, multiSeriesTable, transitionBars } from "../lib/chart-data";
+import { MAX_RANGE_DAYS, lastDays } from "../lib/date-range";
+import { useFetch } from "../lib/use-fetch";
+import { useRange } from "../lib/use-range";
+
+function AdoptionCharts({ report, jsonUrl }: { report: AdoptionReport; jsonUrl: string }) {
+  const series = useMemo(() => adoptionSeries(report), [report]);
+  const transitions = useMemo(() => transitionBars(report), [report]);
+  const last = report.days[report.days.length - 1];
+  return (
+    <div class="grid wide">
+      <ChartCard id="adoption" title="Installations per release" jsonUrl={jsonUrl} table={multiSeriesTable(series, "date")}
+        caption={last && <>On {last.date}: {report.releases.map((r) => `${r}: ${last.installations[r] ?? 0}`).join(", ") || "none"}</>}>
+        <LineChart data={series} label="Installations per release over time" />
+      </ChartCard>
+      <ChartCard id="transitions" title="Upgrades" jsonUrl={jsonUrl}
+        table={{ columns: ["from_release", "to_release", "installations"], rows: report.transitions.map((t) => [t.from_release, t.to_release, t.installations]) }}
+        caption="Installations that moved from one release to another in the range.">
+        <BarChart bars={transitions} horizontal label="Upgrades" />
+      </ChartCard>
+      <ChartCard id="transitions-by-day" title="Upgrades by day" jsonUrl={jsonUrl}
+        table={{ columns: ["date", "from_release", "to_release", "installations"], rows: report.transitions_by_day.map((t) => [t.date, t.from_release, t.to_release, t.installations]) }}>
+        <p class="caption">Use the table view for the day-by-day list.</p>
+      </ChartCard>
+    </div>
+  );
+}
+
+export default function Adoption() {
+  const { range, setRange, today, valid } = useRange((t) => lastDays(t, 90), MAX_RANGE_DAYS);
+  const url = valid ? apiUrl.adoption(valid) : null;
+  const report = useFetch<AdoptionReport>(url);
+  return (
+    <>
+      <div class="page-head">
+        <h1>Release adoption</h1>
+        <DateRangePicker range={range} today={today} maxDays={MAX_RANGE_DAYS} onChange={setRange} />
+      </div>
+      {url && <Fetching result={report}>{(data) => <AdoptionCharts report={data} jsonUrl={url} />}</Fetching>}
+    </>
+  );
+}

@@ -1,0 +1,97 @@
+import { useLocation } from "preact-iso/router";
+import { useMemo } from "preact/hooks";
+import { BarChart, DonutChart } from "../components/charts";
+import { ChartCard } from "../components/chart-card";
+import { Fetching } from "../components/status";
+import { type InstallationsReport, type ReleasesReport, apiUrl } from "../lib/api";
+import { barsTable, overviewCharts, slicesTable } from "../lib/chart-data";
+import { useFetch } from "../lib/use-fetch";
+
+function ReleaseMenu({ release, onChange }: { release: string; onChange: (release: string) => void }) {
+  const releases = useFetch<ReleasesReport>(apiUrl.releases());
+  const known = releases.state === "ok" ? releases.data.releases : [];
+  const listed = release && !known.some((r) => r.release === release) ? [{ release, installations: null }, ...known] : known;
+  return (
+    <label class="release-menu">
+      Release{" "}
+      <select name="release" value={release} onChange={(e) => onChange(e.currentTarget.value)} data-testid="release-menu">
+        <option value="">All</option>
+        {listed.map((r) => (
+          <option key={r.release} value={r.release}>
+            {r.release}
+            {r.installations === null ? "" : ` (${r.installations})`}
+          </option>
+        ))}
+      </select>
+      {releases.state === "error" && <span class="hint"> (the release list is unavailable)</span>}
+    </label>
+  );
+}
+
+function OverviewCharts({ report, jsonUrl }: { report: InstallationsReport; jsonUrl: string }) {
+  const c = useMemo(() => overviewCharts(report), [report]);
+  const operable = (
+    <>
+      Number of environments: <strong>{c.operable}</strong>
+    </>
+  );
+  return (
+    <>
+      <dl class="stats">
+        <div>
+          <dt>Installations</dt>
+          <dd data-testid="installations-count">{c.installations}</dd>
+        </div>
+        <div>
+          <dt>Environments</dt>
+          <dd data-testid="environments-count">{c.environments}</dd>
+        </div>
+        <div>
+          <dt>Operable environments</dt>
+          <dd data-testid="operable-count">{c.operable}</dd>
+        </div>
+      </dl>
+      <div class="grid">
+        <ChartCard id="environments-num" title="Installations by number of environments" jsonUrl={jsonUrl}
+          caption="Across: environments per installation; up: installations."
+          table={barsTable(c.environmentsNum, "environments", "installations")}>
+          <BarChart bars={c.environmentsNum} label="Installations by number of environments" />
+        </ChartCard>
+        <ChartCard id="statuses" title="Environment statuses" jsonUrl={jsonUrl} table={barsTable(c.statuses, "status", "environments")}>
+          <BarChart bars={c.statuses} horizontal label="Environments by status" />
+        </ChartCard>
+        <ChartCard id="sizes" title="Environment size (nodes)" jsonUrl={jsonUrl} table={barsTable(c.sizes.bars, "nodes", "environments")}
+          caption={
+            <>
+              {operable}
+              {c.sizes.withoutNodes > 0 && <>; {c.sizes.withoutNodes} of them without nodes</>}
+            </>
+          }>
+          <BarChart bars={c.sizes.bars} label="Operable environments by number of nodes" />
+        </ChartCard>
+        <ChartCard id="hypervisors" title="Distribution of deployed hypervisor" jsonUrl={jsonUrl} table={slicesTable(c.hypervisors, "hypervisor")} caption={operable}>
+          <DonutChart slices={c.hypervisors} label="Hypervisors" />
+        </ChartCard>
+        <ChartCard id="oses" title="Distribution of deployed operating system" jsonUrl={jsonUrl} table={slicesTable(c.oses, "operating system")} caption={operable}>
+          <DonutChart slices={c.oses} label="Operating systems" />
+        </ChartCard>
+      </div>
+    </>
+  );
+}
+
+export function Overview() {
+  const { query, route } = useLocation();
+  const release = query.release ?? "";
+  const url = apiUrl.installations(release || undefined);
+  const report = useFetch<InstallationsReport>(url);
+  return (
+    <>
+      <div class="page-head">
+        <h1>Usage overview</h1>
+        <ReleaseMenu release={release} onChange={(r) => route(r ? `/?release=${encodeURIComponent(r)}` : "/")} />
+      </div>
+      <Fetching result={report}>{(data) => <OverviewCharts report={data} jsonUrl={url} />}</Fetching>
+    </>
+  );
+}
