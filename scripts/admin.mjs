@@ -6,32 +6,13 @@
 //   installation <uid> rotate|clear|accept
 // Options: --url <base> (default $EDGESTATS_URL or http://127.0.0.1:8787). The secret comes from
 // $ADMIN_TOKEN, or else from .dev.vars (the local one that `npm start` created).
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { root } from "./tool-env.mjs";
+import { readFileSync } from "node:fs";
+import { adminCall, takeBaseUrl } from "./lib/admin-client.mjs";
 
-function adminToken() {
-  if (process.env.ADMIN_TOKEN) return process.env.ADMIN_TOKEN;
-  const file = path.join(root, ".dev.vars");
-  const line = existsSync(file) && readFileSync(file, "utf8").match(/^ADMIN_TOKEN=(.*)$/m);
-  if (!line) throw new Error("no admin secret: set ADMIN_TOKEN or run `npm start` once to create .dev.vars");
-  return line[1].trim();
-}
-
-async function call(base, method, route, body) {
-  const res = await fetch(`${base}/api/v1/admin${route}`, {
-    method,
-    headers: { authorization: `Bearer ${adminToken()}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body,
-  });
-  const text = await res.text();
-  console.log(text);
-  if (!res.ok) process.exitCode = 1;
-}
+const call = (base, method, route, body) => adminCall(`${base}/api/v1/admin${route}`, method, body);
 
 const args = process.argv.slice(2);
-const urlAt = args.indexOf("--url");
-const base = (urlAt >= 0 ? args.splice(urlAt, 2)[1] : process.env.EDGESTATS_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
+const base = takeBaseUrl(args);
 const [command, ...rest] = args;
 
 try {

@@ -9,7 +9,7 @@ import {
   type StepDeps,
 } from "../../worker/bundles/job";
 import { MIN_PART_BYTES } from "../../worker/bundles/part-writer";
-import { type BundleRow, findBundle, insertBundle } from "../../worker/db/bundles";
+import { type BundleRow, findBundle, insertBundle, queuedBundle } from "../../worker/db/bundles";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../worker/index";
 import { CSV_REPORT_IDS } from "../../worker/csv";
@@ -61,22 +61,7 @@ function bucketFailingAt(failAt: number) {
 }
 
 async function newBundle(overrides: Partial<BundleRow> = {}): Promise<BundleRow> {
-  const now = Date.now();
-  const bundle: BundleRow = {
-    id: crypto.randomUUID(),
-    fromDate: "2026-01-01",
-    toDate: "2026-01-31",
-    status: "queued",
-    reports: source.ids.map((report) => ({ report, bytes: null })),
-    step: 0,
-    size: null,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    expiresAt: now + 3_600_000,
-    ...overrides,
-  };
+  const bundle = { ...queuedBundle({ fromDate: "2026-01-01", toDate: "2026-01-31" }, source.ids, Date.now(), 3_600_000), ...overrides };
   await insertBundle(env.ANALYTIC_DB, bundle);
   return bundle;
 }

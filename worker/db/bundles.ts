@@ -48,6 +48,23 @@ const fromStored = (row: StoredRow): BundleRow => ({
   expiresAt: row.expires_at,
 });
 
+/** A bundle just asked for: queued at its first step, every report still to write. */
+export function queuedBundle(range: { fromDate: string; toDate: string }, reports: readonly string[], now: number, ttlMs: number): BundleRow {
+  return {
+    id: crypto.randomUUID(),
+    ...range,
+    status: "queued",
+    reports: reports.map((report) => ({ report, bytes: null })),
+    step: 0,
+    size: null,
+    error: null,
+    createdAt: now,
+    updatedAt: now,
+    finishedAt: null,
+    expiresAt: now + ttlMs,
+  };
+}
+
 export async function insertBundle(db: D1Database, bundle: BundleRow): Promise<void> {
   await db
     .prepare(`INSERT INTO bundles (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)

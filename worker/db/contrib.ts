@@ -205,23 +205,8 @@ export function profileWrites(db: D1Database, upserted: readonly Profile[], remo
   return statements;
 }
 
-export type RecordRow = {
-  primary_key: string;
-  record_type: string;
-  date: number;
-  day: number;
-  week: number;
-  profile_seq: number;
-  user_id: string;
-  author_name: string;
-  author_email: string | null;
-  company_name: string;
-  release: string;
-  module: string;
-  loc: number;
-  raw: string;
-  fields: string;
-};
+/** A stored record: ProcessedRecord's columns, with `raw` and `fields` as JSON text. */
+export type RecordRow = Omit<ProcessedRecord, "record_type" | "fields"> & { record_type: string; raw: string; fields: string };
 
 export const toProcessed = (r: RecordRow): ProcessedRecord => ({
   primary_key: r.primary_key,

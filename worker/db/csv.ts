@@ -1,6 +1,7 @@
 // Reads for the CSV exports: keyset pages of installations and OSWL rows, bounded by row count and
 // by bytes (one query per page), plus the verify_networks statuses of a page of installations. The
 // structures are shaved in SQL to what a report reads, so the clusters report never carries nodes.
+import type { OswlRecord } from "../csv/oswl-series";
 import { type DayRange, dayAfter } from "../csv/range";
 
 /** A page holds at most this many rows, and stops once its JSON passes `PAGE_BYTES`. */
@@ -101,22 +102,12 @@ export interface OswlCursor {
   id: number;
 }
 
-export interface CsvOswlRow {
-  id: number;
-  master_node_uid: string;
-  cluster_id: number;
-  created_date: string;
-  resource_type: string;
-  resource_checksum: string;
-  /** JSON text. */
+/** An OSWL row as the query returns it: OswlRecord with its JSON fields still as text. */
+export interface CsvOswlRow extends Omit<OswlRecord, "resource_data" | "version_info" | "cluster_version" | "fuel_release"> {
   resource_data: string;
-  /** JSON text or null. */
   version_info: string | null;
-  /** YYYY-MM-DD of the installation's last write. */
-  last_sync_day: string;
-  /** JSON text `{fuel_version, release}` of the installation's cluster with this id, or null. */
+  /** `{fuel_version, release}` of the installation's cluster with this id, or null. */
   cluster_version: string | null;
-  /** JSON text of structure.fuel_release, or null. */
   fuel_release: string | null;
 }
 

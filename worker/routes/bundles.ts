@@ -6,7 +6,7 @@ import { DEFAULT_RANGE_DAYS, MAX_ADOPTION_DAYS } from "../../schemas/reports";
 import { bundleArchiveKey, bundleFileName, type BundleMessage } from "../bundles/job";
 import { bundleSource } from "../bundles/source";
 import { bundleConfig } from "../config";
-import { type BundleRow, countActiveBundles, findBundle, findReusableBundle, insertBundle } from "../db/bundles";
+import { type BundleRow, countActiveBundles, findBundle, findReusableBundle, insertBundle, queuedBundle } from "../db/bundles";
 import { addDays, dayOf, daysBetween } from "../domain/rollup";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { ApiError, apiError, describeZodError } from "../http/errors";
@@ -69,20 +69,7 @@ bundlesApi.post("/", async (c) => {
   if ((await countActiveBundles(c.env.ANALYTIC_DB)) >= config.maxActive) {
     throw new ApiError(429, `${config.maxActive} bundles are being made already: try again in a minute`, {}, { "Retry-After": "60" });
   }
-  const bundle: BundleRow = {
-    id: crypto.randomUUID(),
-    fromDate: from,
-    toDate: to,
-    status: "queued",
-    reports: bundleSource.ids.map((report) => ({ report, bytes: null })),
-    step: 0,
-    size: null,
-    error: null,
-    createdAt: now,
-    updatedAt: now,
-    finishedAt: null,
-    expiresAt: now + config.ttlMs,
-  };
+  const bundle = queuedBundle({ fromDate: from, toDate: to }, bundleSource.ids, now, config.ttlMs);
   await insertBundle(c.env.ANALYTIC_DB, bundle);
   await c.env.BUNDLE_QUEUE.send({ id: bundle.id, step: 0 } satisfies BundleMessage);
   return c.json(viewOf(c, bundle), 202, { Location: `/api/v1/exports/${bundle.id}` });

@@ -31,16 +31,7 @@ export interface Author {
 }
 
 /** A config user ready to be stored (see compileDefaultData). */
-export interface ConfigProfile {
-  user_id: string;
-  user_name: string;
-  emails: string[];
-  launchpad_id: string | null;
-  gerrit_id: string | null;
-  github_id: string | null;
-  zanata_id: string | null;
-  companies: Affiliation[];
-}
+export type ConfigProfile = Omit<Profile, "seq" | "static">;
 
 const ID_FIELDS = ["launchpad_id", "gerrit_id", "github_id", "zanata_id"] as const;
 type IdField = (typeof ID_FIELDS)[number];
