@@ -74,6 +74,8 @@ export const oswlStats = sqliteTable(
       t.resourceType,
     ),
     index("oswl_stats_created_date_idx").on(t.createdDate),
+    // The CSV exports page one resource type in (created_date, id) order.
+    index("oswl_stats_resource_type_created_date_idx").on(t.resourceType, t.createdDate),
     index("oswl_stats_resource_type_idx").on(t.resourceType),
     index("oswl_stats_updated_at_idx").on(t.updatedAt),
   ],

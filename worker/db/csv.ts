@@ -43,6 +43,23 @@ export interface CsvInstallationRow {
   structure: string;
 }
 
+/**
+ * The query of a page of report installations: ?1 from, ?2 end, ?3 after id, ?4 rows, ?5 bytes.
+ * The candidates are limited before the running total is taken, so a page reads only its rows.
+ * NOT INDEXED keeps SQLite on the rowid walk from `after`: left to itself it answers the
+ * is_filtered OR with the is_filtered index, reads every remaining row and sorts them, on every
+ * page (an export then reads N²/200 rows; bench:csv found it, test/worker/csv/query-plan.test.ts
+ * holds the plan).
+ */
+export const installationPageQuery = (kind: InstallationProjection) =>
+  `WITH candidates AS (
+         SELECT s.id, length(s.structure) AS size FROM installation_structures AS s NOT INDEXED
+         WHERE ${INSTALLATION_FILTER} AND s.id > ?3 ORDER BY s.id LIMIT ?4),
+       page AS (SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM candidates)
+       SELECT s.id, s.master_node_uid, s.creation_date, s.modification_date, ${projection(kind)} AS structure
+       FROM page JOIN installation_structures AS s ON s.id = page.id
+       WHERE page.before < ?5 ORDER BY s.id`;
+
 /** The next page of report installations after id `after`, by id, in one query. */
 export async function listCsvInstallations(
   db: D1Database,
@@ -51,17 +68,8 @@ export async function listCsvInstallations(
   after: number,
   limits = { rows: PAGE_ROWS, bytes: PAGE_BYTES },
 ): Promise<CsvInstallationRow[]> {
-  // The candidates are limited before the running total is taken, so a page reads only its rows.
   const { results } = await db
-    .prepare(
-      `WITH candidates AS (
-         SELECT s.id, length(s.structure) AS size FROM installation_structures AS s
-         WHERE ${INSTALLATION_FILTER} AND s.id > ?3 ORDER BY s.id LIMIT ?4),
-       page AS (SELECT id, sum(size) OVER (ORDER BY id) - size AS before FROM candidates)
-       SELECT s.id, s.master_node_uid, s.creation_date, s.modification_date, ${projection(kind)} AS structure
-       FROM page JOIN installation_structures AS s ON s.id = page.id
-       WHERE page.before < ?5 ORDER BY s.id`,
-    )
+    .prepare(installationPageQuery(kind))
     .bind(range.from, endOfRange(range.to), after, limits.rows, limits.bytes)
     .all<CsvInstallationRow>();
   return results;
@@ -113,25 +121,20 @@ export interface CsvOswlRow extends Omit<OswlRecord, "resource_data" | "version_
 
 // OSWL rows of one type created within the range (created_date may carry a time: compared as
 // text against [from, day after to)), of report installations (inner join, any dates).
+// The OSWL rows of the type in (created_date, id) order straight from their index, each joined to
+// its installation by uid (CROSS JOIN keeps that order): a page reads its own rows, where SQLite
+// left to itself took the type's rows and sorted all of them on every page.
 const OSWL_FROM = `
-  FROM oswl_stats AS o JOIN installation_structures AS s ON s.master_node_uid = o.master_node_uid
+  FROM oswl_stats AS o INDEXED BY oswl_stats_resource_type_created_date_idx
+  CROSS JOIN installation_structures AS s ON s.master_node_uid = o.master_node_uid
   WHERE o.resource_type = ?1 AND o.created_date >= ?2 AND o.created_date < ?3 AND o.trust != 'quarantined'
     AND (s.is_filtered = 0 OR s.is_filtered IS NULL) AND s.trust != 'quarantined'
     AND (o.created_date, o.id) > (?4, ?5)`;
 
 const VALID_STRUCTURE = "CASE WHEN json_valid(s.structure) THEN s.structure ELSE '{}' END";
 
-/** The next page of OSWL rows of a type after `after`, by (created_date, id), in one query. */
-export async function listCsvOswls(
-  db: D1Database,
-  resourceType: string,
-  range: DayRange,
-  after: OswlCursor | null,
-  limits = { rows: PAGE_ROWS, bytes: PAGE_BYTES },
-): Promise<CsvOswlRow[]> {
-  const { results } = await db
-    .prepare(
-      `WITH candidates AS (
+/** The query of a page of OSWL rows: ?1 type, ?2 from, ?3 day after to, ?4/?5 after, ?6 rows, ?7 bytes. */
+export const OSWL_PAGE_QUERY = `WITH candidates AS (
          SELECT o.id, o.created_date, length(o.resource_data) AS size ${OSWL_FROM}
          ORDER BY o.created_date, o.id LIMIT ?6),
        page AS (SELECT id, sum(size) OVER (ORDER BY created_date, id) - size AS before FROM candidates)
@@ -146,8 +149,18 @@ export async function listCsvOswls(
                ORDER BY c.key DESC LIMIT 1) AS cluster_version
        FROM page JOIN oswl_stats AS o ON o.id = page.id JOIN installation_structures AS s ON s.master_node_uid = o.master_node_uid
        WHERE page.before < ?7
-       ORDER BY o.created_date, o.id`,
-    )
+       ORDER BY o.created_date, o.id`;
+
+/** The next page of OSWL rows of a type after `after`, by (created_date, id), in one query. */
+export async function listCsvOswls(
+  db: D1Database,
+  resourceType: string,
+  range: DayRange,
+  after: OswlCursor | null,
+  limits = { rows: PAGE_ROWS, bytes: PAGE_BYTES },
+): Promise<CsvOswlRow[]> {
+  const { results } = await db
+    .prepare(OSWL_PAGE_QUERY)
     .bind(resourceType, range.from, dayAfter(range.to), after?.created_date ?? "", after?.id ?? 0, limits.rows, limits.bytes)
     .all<CsvOswlRow>();
   return results;

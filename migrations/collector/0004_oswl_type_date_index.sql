@@ -1,0 +1,1 @@
+CREATE INDEX `oswl_stats_resource_type_created_date_idx` ON `oswl_stats` (`resource_type`,`created_date`);
