@@ -1,0 +1,90 @@
+// Starting the worker for a benchmark: a fresh persist directory with every D1 database migrated,
+// and the worker on 127.0.0.1 without the inspector, its assets a snapshot of public/.
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { bin, root, toolEnv } from "../../scripts/tool-env.mjs";
+import { descendants } from "./procstat.mjs";
+import { d1Bindings } from "./rollup-db.mjs";
+
+/** Runs `node <args>` in the project with the tools' environment. */
+export const node = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, encoding: "utf8" });
+
+/** The stdout of a finished command, or an error naming `what` with its output. */
+export function must(result, what) {
+  if (result.status !== 0) {
+    process.stderr.write(result.stdout + result.stderr);
+    throw new Error(`${what} failed (exit ${result.status})`);
+  }
+  return result.stdout;
+}
+
+export function assertPortFree(port) {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", () => reject(new Error(`127.0.0.1:${port} is in use; set BENCH_PORT`)));
+    server.listen(port, "127.0.0.1", () => server.close(resolve));
+  });
+}
+
+/**
+ * A new persist directory bench/.state/<name>-<time>, with the earlier ones of `name` removed and
+ * every database of `config` migrated.
+ */
+export function freshState(name, config) {
+  const base = path.join(root, "bench/.state");
+  mkdirSync(base, { recursive: true });
+  const earlier = new RegExp(`^${name}-\\d+$`);
+  for (const entry of readdirSync(base)) if (earlier.test(entry)) rmSync(path.join(base, entry), { recursive: true, force: true });
+  const dir = path.join(base, `${name}-${Date.now()}`);
+  for (const db of d1Bindings(config)) {
+    must(node([bin.wrangler, "d1", "migrations", "apply", db, "--local", "--config", config, "--persist-to", dir]), `migrations of ${db}`);
+  }
+  return dir;
+}
+
+/**
+ * Starts the worker of `config` on 127.0.0.1:`port` over `persistDir`, with `bindings` (plain
+ * text) overriding its vars. wrangler restarts the runtime when the config or the assets change,
+ * even without `watch`, so the config is not watched (set before wrangler loads) and the assets
+ * are a snapshot of public/. Gives up after `readyTimeoutMs` (a build error leaves `ready`
+ * pending for ever). `stop()` waits until workerd has exited and closed its SQLite files.
+ */
+export async function startBenchWorker({ config, port, persistDir, bindings = {}, testScheduled = false, readyTimeoutMs = 90_000 }) {
+  process.env.WRANGLER_CI_DISABLE_CONFIG_WATCHING = "true";
+  const { unstable_startWorker } = await import("wrangler");
+  const assets = path.join(persistDir, "public");
+  if (!existsSync(assets)) cpSync(path.join(root, "public"), assets, { recursive: true });
+  const worker = await unstable_startWorker({
+    config,
+    assets,
+    dev: {
+      server: { hostname: "127.0.0.1", port },
+      inspector: false,
+      persist: persistDir,
+      logLevel: process.env.BENCH_LOG_LEVEL ?? "warn",
+      watch: false,
+      testScheduled,
+    },
+    bindings: Object.fromEntries(Object.entries(bindings).map(([name, value]) => [name, { type: "plain_text", value }])),
+  });
+  let timer;
+  const startedOk = await Promise.race([
+    worker.ready.then(() => true),
+    new Promise((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (!startedOk) {
+    await worker.dispose().catch(() => {});
+    throw new Error(`the worker did not start within ${readyTimeoutMs / 1000} s (a build error above?)`);
+  }
+  return {
+    worker,
+    async stop() {
+      await worker.dispose();
+      for (let i = 0; i < 50 && descendants(process.pid).some((p) => p.name === "workerd"); i++) await sleep(200);
+    },
+  };
+}
