@@ -55,6 +55,17 @@ export default defineConfig({
         oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
         test: { name: "ui", include: ["test/ui/**/*.test.{ts,tsx}"], environment: "happy-dom" },
       },
+      // The reference sender (agent/): its outbox, cycle and CLI in Node, and end to end against
+      // the worker on 127.0.0.1:8796.
+      {
+        test: {
+          name: "agent",
+          include: ["test/agent/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
       // The dashboard in headless Chromium against a worker on 127.0.0.1 (skipped without Chromium).
       {
         test: {

@@ -12,7 +12,7 @@ ensureDevVars();
 let failedSteps = 0;
 console.log("> wrangler types --check (worker-configuration.d.ts matches wrangler.toml)");
 if (run([bin.wrangler, "types", "--check", "--strict-vars=false"]) !== 0) failedSteps++;
-for (const project of [".", "ui", "tsconfig.node.json", "test/e2e"]) {
+for (const project of [".", "ui", "tsconfig.node.json", "test/e2e", "agent"]) {
   console.log(`> tsc -p ${project}`);
   if (run([bin.tsc, "--noEmit", "-p", project]) !== 0) failedSteps++;
 }
