@@ -24,8 +24,9 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
-import { hostBusy, loadavg, machine, otherProcesses, source, waitForQuiet } from "./lib/bench-host.mjs";
-import { assertPortFree, freshState, must, node, startBenchWorker } from "./lib/bench-worker.mjs";
+import { hostBusy, loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
+import { beforeRun, benchMain, writeSection } from "./lib/bench-results.mjs";
+import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { download } from "./lib/csv-download.mjs";
 import { flatVerdict, renderCsvResults } from "./lib/csv-report.mjs";
 import { installationFacts } from "./lib/installations.mjs";
@@ -35,7 +36,8 @@ import { openDatabases, seedInstallations } from "./lib/rollup-db.mjs";
 
 const CONFIG = path.join(root, "wrangler.toml");
 const OUT = path.resolve(root, process.env.BENCH_OUT ?? "bench/RESULTS.md");
-const RAW = path.join(root, "bench/.state/csv-results.json");
+// The raw data of the last run into OUT (so that --render redoes that file, not another run's).
+const RAW = path.join(root, "bench/.state", `csv-${path.basename(OUT, ".md")}.json`);
 const PORT = Number(process.env.BENCH_PORT ?? 8792);
 const SCALES = (process.env.BENCH_SCALES ?? "10000,30000,100000")
   .split(",")
@@ -315,37 +317,14 @@ async function runScales(checks) {
 
 // ---------------------------------------------------------------------------------------------
 
-const START_MARKER = "<!-- bench:csv -->";
-const END_MARKER = "<!-- /bench:csv -->";
-const KEPT_MARKER = "<!-- kept across runs: write below this line -->";
-
 /** Replaces our section below the kept marker, leaving the rest of the file as it is. */
 function writeResults(report) {
-  const section = `${START_MARKER}\n${renderCsvResults(report).trim()}\n${END_MARKER}`;
-  let text = existsSync(OUT) ? readFileSync(OUT, "utf8") : "";
-  const kept = text.indexOf(KEPT_MARKER);
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
-  if (start !== -1 && end > start && kept !== -1 && start > kept) {
-    text = text.slice(0, start) + section + text.slice(end + END_MARKER.length);
-  } else {
-    if (kept === -1) text = `${text.trimEnd()}\n\n${KEPT_MARKER}\n`;
-    text = `${text.trimEnd()}\n\n${section}\n`;
-  }
-  writeFileSync(OUT, text);
+  writeSection(OUT, "bench:csv", renderCsvResults(report));
 }
 
 async function main() {
-  if (!existsSync("/proc/stat")) throw new Error("the bench reads /proc: Linux only");
-  await assertPortFree(PORT);
-  if (!existsSync(path.join(root, "public/index.html"))) {
-    log("building the UI (public/ is missing)");
-    must(node([bin.vite, "build", "--logLevel", "warn"]), "vite build");
-  }
-  const code = source(root);
-  const quiet = await waitForQuiet(WAIT_QUIET, log);
+  const { code, quiet, load } = await beforeRun({ port: PORT, waitQuiet: WAIT_QUIET, log });
   const startedAt = new Date();
-  const load = { before: { loadavg: loadavg(), busy: quiet.busy, others: otherProcesses() } };
   const checks = makeChecks();
   const { range, scales } = await runScales(checks);
   const finishedAt = new Date();
@@ -373,15 +352,4 @@ async function main() {
   if (failed.length > 0 || verdicts.some((v) => !v.flat)) process.exit(1);
 }
 
-function renderOnly() {
-  const report = JSON.parse(readFileSync(RAW, "utf8"));
-  report.startedAt = new Date(report.startedAt);
-  report.finishedAt = new Date(report.finishedAt);
-  writeResults(report);
-  log(`re-rendered ${path.relative(root, OUT)} from ${path.relative(root, RAW)}`);
-}
-
-(process.argv.includes("--render") ? Promise.resolve().then(renderOnly) : main()).catch((error) => {
-  console.error("[bench:csv] failed:", error);
-  process.exit(1);
-});
+benchMain({ main, write: writeResults, raw: RAW, out: OUT, label: "bench:csv", log });

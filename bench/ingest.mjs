@@ -21,6 +21,7 @@ import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
 import { BATCH_SIZE } from "./lib/payloads.mjs";
 import { cpuCount, descendants, machineTicks, startCpuSample, tcpActiveOpens } from "./lib/procstat.mjs";
 import { renderResults } from "./lib/report.mjs";
+import { benchMain, KEPT_MARKER } from "./lib/bench-results.mjs";
 
 // BENCH_CONFIG and BENCH_OUT let a variant of the worker (a copy under bench/.state/ with its own
 // wrangler.toml) be measured against the same load without overwriting RESULTS.md.
@@ -290,25 +291,11 @@ async function main() {
 
 }
 
-/** Hand-written text below this line in OUT (comparisons across commits) survives a re-run. */
-const KEPT_MARKER = "<!-- kept across runs: write below this line -->";
-
+/** The generated part of OUT; the hand-written text below the kept marker survives a re-run. */
 function writeResults(report) {
   const previous = existsSync(OUT) ? readFileSync(OUT, "utf8") : "";
   const kept = previous.includes(KEPT_MARKER) ? previous.slice(previous.indexOf(KEPT_MARKER)) : `${KEPT_MARKER}\n`;
   writeFileSync(OUT, `${renderResults(report).trimEnd()}\n\n${kept}`);
 }
 
-/** Re-renders OUT from the raw data of the last run, without running anything. */
-function renderOnly() {
-  const report = JSON.parse(readFileSync(RAW, "utf8"));
-  report.startedAt = new Date(report.startedAt);
-  report.finishedAt = new Date(report.finishedAt);
-  writeResults(report);
-  log(`re-rendered ${path.relative(root, OUT)} from ${path.relative(root, RAW)}`);
-}
-
-(process.argv.includes("--render") ? Promise.resolve().then(renderOnly) : main()).catch((error) => {
-  console.error("[bench] failed:", error);
-  process.exit(1);
-});
+benchMain({ main, write: writeResults, raw: RAW, out: OUT, label: "bench", log });
