@@ -20,6 +20,8 @@ import { apiError, describeZodError } from "../http/errors";
 export const reports = new Hono<AppEnv>();
 
 const HOUR_MS = 60 * 60 * 1000;
+/** How long an admin's refresh may roll up before answering (a request's CPU is limited too). */
+export const REFRESH_BUDGET_MS = 20_000;
 
 /**
  * Cacheable until the next hourly roll-up (wrangler.toml triggers) has had a minute to run:
@@ -46,7 +48,9 @@ reports.get(
   async (c) => {
     const { release, refresh } = query(c, InstallationsReportQuerySchema);
     if (refresh === "1") {
-      const run = await runInstallationsRollup(c.env, rollupConfig(c.env));
+      // Within a request: at most REFRESH_BUDGET_MS of it; the cron goes on with the rest.
+      const config = rollupConfig(c.env);
+      const run = await runInstallationsRollup(c.env, { ...config, budgetMs: Math.min(config.budgetMs, REFRESH_BUDGET_MS) });
       c.header("Cache-Control", "no-store");
       c.header("X-Rollup", JSON.stringify({ installations: run.installations, stopped: run.stopped }));
     } else {
