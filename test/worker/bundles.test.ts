@@ -13,7 +13,7 @@ import { type BundleRow, findBundle, insertBundle, queuedBundle } from "../../wo
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import worker from "../../worker/index";
 import { CSV_REPORT_IDS } from "../../worker/csv";
-import { dayOf } from "../../worker/domain/rollup";
+import { dayOf } from "../../worker/domain/days";
 import { call, cluster, eventually, oswl, postJson, resetStorage, structure } from "./helpers";
 
 beforeEach(resetStorage);

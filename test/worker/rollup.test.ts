@@ -4,7 +4,8 @@ import { INSTALLATIONS_ROLLUP, runInstallationsRollup } from "../../worker/cron/
 import { dispatchScheduled } from "../../worker/cron/dispatcher";
 import { listJobRuns } from "../../worker/db/analytic";
 import { commitChunk, CursorMovedError } from "../../worker/db/rollup";
-import { countKey, dayOf } from "../../worker/domain/rollup";
+import { dayOf } from "../../worker/domain/days";
+import { countKey } from "../../worker/domain/rollup";
 import { ADMIN_TOKEN, call, cluster, postJson, resetStorage, structure } from "./helpers";
 
 const FOREVER = { chunkSize: 500, overlapMs: 0, budgetMs: 60_000 };

@@ -1,6 +1,7 @@
 // What the data-quality counters count, from the statuses and errors of collector requests.
 import type { ActionLogStatus, OswlStatus } from "../../schemas/collector";
 import type { Outcome } from "../../schemas/health";
+import { dayOf } from "./days";
 
 export type OutcomeCounts = Partial<Record<Outcome, number>>;
 
@@ -45,7 +46,7 @@ export function rejectionOutcome(httpStatus: number): OutcomeCounts | null {
   return outcome ? { [outcome]: 1 } : null;
 }
 
-export const utcDay = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+export const utcDay = dayOf;
 
 /** Every day from `from` to `to` (YYYY-MM-DD, inclusive) with its totals and per-endpoint counts. */
 export function summarizeOutcomes(

@@ -2,6 +2,7 @@
 // installation, the summary it last counted; when the installation changes it subtracts the old
 // summary's contribution and adds the new one's. Re-counting an unchanged summary adds nothing,
 // which is what makes a roll-up idempotent and resumable after any chunk.
+import { addDays } from "./days";
 
 /** One row of the installations report's expansion: a cluster, or the pseudo-cluster of none. */
 export interface ClusterFacts {
@@ -192,11 +193,6 @@ export function compareReleasesNewestFirst(a: string, b: string): number {
   }
   return 0;
 }
-
-const DAY_MS = 24 * 60 * 60 * 1000;
-export const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-export const addDays = (day: string, days: number) => dayOf(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS);
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 export interface AdoptionInput {
   from: string;

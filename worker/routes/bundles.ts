@@ -7,9 +7,10 @@ import { bundleArchiveKey, bundleFileName, type BundleMessage } from "../bundles
 import { bundleSource } from "../bundles/source";
 import { bundleConfig } from "../config";
 import { type BundleRow, countActiveBundles, findBundle, findReusableBundle, insertBundle, queuedBundle } from "../db/bundles";
-import { addDays, dayOf, daysBetween } from "../domain/rollup";
+import { daysBetween } from "../domain/days";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { ApiError, apiError, describeZodError } from "../http/errors";
+import { dayRangeOf } from "../http/query";
 
 export const bundlesApi = new Hono<AppEnv>();
 
@@ -52,9 +53,7 @@ async function readRequest(c: AppContext) {
   }
   const parsed = BundleRequestSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) throw apiError(400, describeZodError(parsed.error));
-  const to = parsed.data.to_date ?? dayOf(Date.now());
-  const from = parsed.data.from_date ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) throw apiError(400, `invalid request: from_date (${from}) is after to_date (${to})`);
+  const { from, to } = dayRangeOf(parsed.data, DEFAULT_RANGE_DAYS - 1);
   if (daysBetween(from, to) >= MAX_ADOPTION_DAYS) throw apiError(400, `invalid request: from_date to to_date spans more than ${MAX_ADOPTION_DAYS} days`);
   return { from, to };
 }

@@ -7,7 +7,8 @@ import { findProfileByUserId } from "../db/contrib";
 import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import { toUserProfile } from "../domain/contrib/users";
 import type { AppEnv } from "../http/app-env";
-import { apiError, describeZodError } from "../http/errors";
+import { apiError } from "../http/errors";
+import { parseQuery } from "../http/query";
 
 export const contrib = new Hono<AppEnv>();
 
@@ -18,10 +19,9 @@ contrib.get("/users/:user_id", async (c) => {
 });
 
 contrib.get("/affiliation", async (c) => {
-  const query = AffiliationQuerySchema.safeParse(c.req.query(), { reportInput: true });
-  if (!query.success) throw apiError(400, describeZodError(query.error, ["query"]));
-  const key = AUTHOR_KEYS.find((k) => query.data[k] !== undefined)!;
+  const query = parseQuery(c, AffiliationQuerySchema, ["query"]);
+  const key = AUTHOR_KEYS.find((k) => query[k] !== undefined)!;
   const engine = (await currentEngine(c.env.CONTRIB_DB)) ?? EMPTY_ENGINE;
-  const author = { [key]: query.data[key] };
-  return c.json(await findAffiliation(c.env.CONTRIB_DB, engine, author, parseIsoDay(query.data.date)!));
+  const author = { [key]: query[key] };
+  return c.json(await findAffiliation(c.env.CONTRIB_DB, engine, author, parseIsoDay(query.date)!));
 });

@@ -1,10 +1,11 @@
 // GET /api/v1/csv/<report>?from_date&to_date: one CSV report, streamed from COLLECTOR_DB.
 import { Hono } from "hono";
-import { CsvQuerySchema, OSWL_TYPES_WITHOUT_CSV } from "../../schemas/csv";
-import { CSV_REPORT_IDS, csvFileName, csvReportChunks, csvStream, isCsvReportId, isInverted, resolveCsvRange } from "../csv";
+import { CSV_DEFAULT_RANGE_DAYS, CsvQuerySchema, OSWL_TYPES_WITHOUT_CSV } from "../../schemas/csv";
+import { CSV_REPORT_IDS, csvFileName, csvReportChunks, csvStream, isCsvReportId } from "../csv";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
-import { apiError, describeZodError } from "../http/errors";
+import { apiError } from "../http/errors";
+import { dayRangeOf, parseQuery } from "../http/query";
 
 export const csv = new Hono<AppEnv>();
 
@@ -22,11 +23,7 @@ function csvRequest(c: AppContext) {
   if (unknown !== undefined) {
     throw apiError(400, `invalid request: unknown query parameter "${unknown}"; expected from_date and to_date as YYYY-MM-DD`);
   }
-  const query = CsvQuerySchema.safeParse(params, { reportInput: true });
-  if (!query.success) throw apiError(400, describeZodError(query.error));
-  const range = resolveCsvRange(query.data, Date.now());
-  if (isInverted(range)) throw apiError(400, `invalid request: from_date (${range.from}) is after to_date (${range.to})`);
-  return { report, range };
+  return { report, range: dayRangeOf(parseQuery(c, CsvQuerySchema), CSV_DEFAULT_RANGE_DAYS) };
 }
 
 csv.get(

@@ -2,21 +2,19 @@
 import { Hono } from "hono";
 import { HealthQuerySchema } from "../../schemas/health";
 import { listOutcomes } from "../db/collector";
-import { OUTCOME_UNITS, summarizeOutcomes, utcDay } from "../domain/outcomes";
+import { daysBetween } from "../domain/days";
+import { OUTCOME_UNITS, summarizeOutcomes } from "../domain/outcomes";
 import type { AppEnv } from "../http/app-env";
-import { apiError, describeZodError } from "../http/errors";
+import { apiError } from "../http/errors";
+import { dayRangeOf, parseQuery } from "../http/query";
 
 export const health = new Hono<AppEnv>();
 
 const MAX_DAYS = 366;
 
 health.get("/health", async (c) => {
-  const query = HealthQuerySchema.safeParse(c.req.query(), { reportInput: true });
-  if (!query.success) throw apiError(400, describeZodError(query.error));
-  const to = query.data.to_date ?? utcDay(Date.now());
-  const from = query.data.from_date ?? utcDay(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000);
-  if (from > to) throw apiError(400, `invalid request: from_date (${from}) is after to_date (${to})`);
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS) {
+  const { from, to } = dayRangeOf(parseQuery(c, HealthQuerySchema), 29);
+  if (daysBetween(from, to) >= MAX_DAYS) {
     throw apiError(400, `invalid request: the range is longer than ${MAX_DAYS} days`);
   }
   const days = summarizeOutcomes(await listOutcomes(c.env.COLLECTOR_DB, from, to), from, to);

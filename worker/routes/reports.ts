@@ -2,7 +2,6 @@
 // /releases and /adoption. They are public (the dashboard reads them) and cacheable until the
 // next roll-up can have changed them.
 import { Hono } from "hono";
-import type { z } from "zod";
 import {
   AdoptionQuerySchema,
   DEFAULT_RANGE_DAYS,
@@ -12,10 +11,12 @@ import {
 import { rollupConfig } from "../config";
 import { runInstallationsRollup } from "../cron/rollup";
 import { readAdoption, readReleases, readReportRows } from "../db/reports";
-import { addDays, buildAdoption, compareReleasesNewestFirst, dayOf, daysBetween, reportFromRows } from "../domain/rollup";
+import { daysBetween } from "../domain/days";
+import { buildAdoption, compareReleasesNewestFirst, reportFromRows } from "../domain/rollup";
 import { requireAdmin } from "../http/admin-auth";
-import type { AppContext, AppEnv } from "../http/app-env";
-import { apiError, describeZodError } from "../http/errors";
+import type { AppEnv } from "../http/app-env";
+import { apiError } from "../http/errors";
+import { dayRangeOf, parseQuery } from "../http/query";
 
 export const reports = new Hono<AppEnv>();
 
@@ -32,11 +33,6 @@ export function cacheControlUntilNextRollup(now: number): string {
   return `public, max-age=${Math.max(1, Math.ceil((next - now) / 1000))}`;
 }
 
-function query<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> {
-  const parsed = schema.safeParse(c.req.query(), { reportInput: true });
-  if (!parsed.success) throw apiError(400, describeZodError(parsed.error));
-  return parsed.data;
-}
 
 reports.get(
   "/installations",
@@ -46,7 +42,7 @@ reports.get(
     await next();
   },
   async (c) => {
-    const { release, refresh } = query(c, InstallationsReportQuerySchema);
+    const { release, refresh } = parseQuery(c, InstallationsReportQuerySchema);
     if (refresh === "1") {
       // Within a request: at most REFRESH_BUDGET_MS of it; the cron goes on with the rest.
       const config = rollupConfig(c.env);
@@ -71,10 +67,7 @@ reports.get("/releases", async (c) => {
 });
 
 reports.get("/adoption", async (c) => {
-  const params = query(c, AdoptionQuerySchema);
-  const to = params.to_date ?? dayOf(Date.now());
-  const from = params.from_date ?? addDays(to, -(DEFAULT_RANGE_DAYS - 1));
-  if (from > to) throw apiError(400, `invalid request: from_date (${from}) is after to_date (${to})`);
+  const { from, to } = dayRangeOf(parseQuery(c, AdoptionQuerySchema), DEFAULT_RANGE_DAYS - 1);
   if (daysBetween(from, to) >= MAX_ADOPTION_DAYS) {
     throw apiError(400, `invalid request: from_date to to_date spans more than ${MAX_ADOPTION_DAYS} days`);
   }
