@@ -6,11 +6,10 @@ import { csvLine } from "./flatten";
 import { type InstallationReport, installationRows, type RowOutcome } from "./installation-rows";
 import { type CompiledLayout, layoutOf } from "./layout";
 import { type OswlRecord, OswlSeries, type SeriesEntry, seriesEntryRows } from "./oswl-series";
-import { type DayRange, isDay } from "./range";
+import { type DayRange, isDay } from "../domain/days";
 
 export { CSV_REPORT_IDS, type CsvReportId } from "../../schemas/csv";
 export { csvColumns } from "./layout";
-export { type DayRange, isInverted, resolveCsvRange } from "./range";
 
 export const isCsvReportId = (id: string): id is CsvReportId => (CSV_REPORT_IDS as readonly string[]).includes(id);
 const isOswlType = (id: CsvReportId): id is OswlCsvType => (OSWL_CSV_TYPES as readonly string[]).includes(id);

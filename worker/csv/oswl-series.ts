@@ -3,7 +3,7 @@
 // resource type). Pure: OSWLs go in ordered by (created_date, id), rows come out day by day.
 import type { RowOutcome } from "./installation-rows";
 import { type CompiledLayout, layoutRow } from "./layout";
-import { dayAfter } from "./range";
+import { dayAfter } from "../domain/days";
 
 /** An OSWL row joined to what the series needs from its installation. */
 export interface OswlRecord {

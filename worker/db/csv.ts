@@ -2,7 +2,7 @@
 // by bytes (one query per page), plus the verify_networks statuses of a page of installations. The
 // structures are shaved in SQL to what a report reads, so the clusters report never carries nodes.
 import type { OswlRecord } from "../csv/oswl-series";
-import { type DayRange, dayAfter } from "../csv/range";
+import { type DayRange, dayAfter } from "../domain/days";
 
 /** A page holds at most this many rows, and stops once its JSON passes `PAGE_BYTES`. */
 export const PAGE_ROWS = 200;

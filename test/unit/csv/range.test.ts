@@ -1,8 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { dayAfter, isDay, isInverted, resolveCsvRange } from "../../../worker/csv/range";
+import { CSV_DEFAULT_RANGE_DAYS, type CsvQuery } from "../../../schemas/csv";
+import { dayAfter, isDay, isInverted, resolveDayRange } from "../../../worker/domain/days";
 import { endOfRange } from "../../../worker/db/csv";
 
 const NOW = Date.parse("2016-06-15T12:34:56Z");
+/** The range the CSV route resolves (worker/routes/csv.ts: dayRangeOf with the CSV default). */
+const resolveCsvRange = (query: CsvQuery, now: number) => resolveDayRange(query, now, CSV_DEFAULT_RANGE_DAYS);
 
 describe("the CSV date range", () => {
   it("defaults to the 90 days before today (UTC) up to today", () => {

@@ -1,27 +1,19 @@
-// Date ranges as the API takes them: YYYY-MM-DD, UTC days (the API counts days in UTC).
+// Date ranges as the API takes them: YYYY-MM-DD, UTC days (the API counts days in UTC), with the
+// worker's own day helpers (worker/domain/days.ts), so that the page and the API agree on a day.
+import { addDays, dayOf, daysBetween, isDay } from "../../../worker/domain/days";
 import type { DateRange } from "./api";
 
-const DAY_MS = 86_400_000;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+export { addDays };
 
 /** Longest range the adoption report and the all-reports bundle accept (schemas MAX_ADOPTION_DAYS). */
 export const MAX_RANGE_DAYS = 3660;
 /** Longest range the collector health report accepts. */
 export const MAX_HEALTH_DAYS = 366;
 
-export function utcToday(now: number = Date.now()): string {
-  return new Date(now).toISOString().slice(0, 10);
-}
+export const utcToday = (now: number = Date.now()): string => dayOf(now);
 
-export function isIsoDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const ms = Date.parse(`${value}T00:00:00Z`);
-  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value;
-}
-
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
+/** A real calendar day as YYYY-MM-DD (not 2026-02-30). */
+export const isIsoDate = (value: string): boolean => isDay(value);
 
 /** The same day a month earlier, or that month's last day (31 March → 28 or 29 February). */
 export function monthBefore(date: string): string {
@@ -33,9 +25,7 @@ export function monthBefore(date: string): string {
 }
 
 /** Days from `from` to `to`, both counted (a one-day range is 1). */
-export function daysInRange(range: DateRange): number {
-  return Math.round((Date.parse(`${range.to}T00:00:00Z`) - Date.parse(`${range.from}T00:00:00Z`)) / DAY_MS) + 1;
-}
+export const daysInRange = (range: DateRange): number => daysBetween(range.from, range.to) + 1;
 
 /** The Reports page's default, as fuel-stats': to today, from a month earlier. */
 export function defaultReportsRange(today: string): DateRange {
