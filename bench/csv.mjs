@@ -17,7 +17,8 @@
 //
 // Environment: BENCH_PORT (8792), BENCH_SCALES ("10000,30000,100000"), BENCH_REPORTS
 // ("nodes,clusters"), BENCH_REPEATS (3), BENCH_SAMPLE_MS (50), BENCH_WAIT_QUIET (60 s),
-// BENCH_OUT (bench/RESULTS.md), BENCH_KEEP_STATE (1: keep the persist dir). `node bench/csv.mjs
+// BENCH_OUT (bench/RESULTS.md), BENCH_KEEP_STATE (1: keep the persist dir), BENCH_HEAP_MB (32: each
+// V8 isolate's heap limit; 0: V8's defaults). `node bench/csv.mjs
 // --render` redoes the section from the last run's raw data. Exits non-zero if a check fails or
 // memory does not stay flat (the results are written anyway).
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -33,6 +34,7 @@ import { installationFacts } from "./lib/installations.mjs";
 import { idleMemory, startMemorySampler } from "./lib/memsample.mjs";
 import { cpuCount, descendants, machineTicks, processTicks } from "./lib/procstat.mjs";
 import { openDatabases, seedInstallations } from "./lib/rollup-db.mjs";
+import { busiestIsolateHeap, giveWorkerdV8Flags, parseGcLine } from "./lib/workerd-v8.mjs";
 
 const CONFIG = path.join(root, "wrangler.toml");
 const OUT = path.resolve(root, process.env.BENCH_OUT ?? "bench/RESULTS.md");
@@ -48,6 +50,15 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const SAMPLE_MS = Number(process.env.BENCH_SAMPLE_MS ?? 50);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
 const KEEP_STATE = process.env.BENCH_KEEP_STATE === "1";
+/**
+ * Each V8 isolate's heap limit in MB (`--max-heap-size`), 0 for V8's defaults. Cloudflare gives an
+ * isolate 128 MB; local workerd gives V8's defaults, whose first full collection waits until the
+ * old generation reaches about 465 MB (`old_gen_allocation_limit` in `--trace-gc-nvp`), so without
+ * a limit the RSS measures how long V8 puts off collecting, not what the export holds. A quarter of
+ * Cloudflare's limit makes V8 collect at every size: anything the export kept per row would show
+ * as RSS growing with the data, or as the isolate running out of memory.
+ */
+const HEAP_MB = Number(process.env.BENCH_HEAP_MB ?? 32);
 /** The roll-up bench's seed: the same installations. */
 const SEED = 20261127;
 /** Columns each report must have (issue 5, docs/csv.md). */
@@ -73,6 +84,17 @@ process.env.WRANGLER_CI_DISABLE_CONFIG_WATCHING = "true";
 process.chdir(root);
 
 const log = (...args) => console.log("[bench:csv]", ...args);
+
+/** Collections reported by `--trace-gc` from every workerd this process starts, in order. */
+const gcEvents = [];
+/** V8 reporting that an isolate ran out of memory (the runtime aborts, the download fails). */
+const outOfMemory = [];
+const V8_FLAGS = ["--trace-gc", ...(HEAP_MB > 0 ? [`--max-heap-size=${HEAP_MB}`] : [])];
+const onWorkerdLine = (pid, line) => {
+  const event = parseGcLine(line);
+  if (event) gcEvents.push(event);
+  else if (/out of memory|heap limit/i.test(line)) outOfMemory.push({ pid, line: line.slice(0, 300) });
+};
 const dayOf = (ms) => new Date(ms).toISOString().slice(0, 10);
 const mib = (bytes) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -133,11 +155,24 @@ function workerdPids() {
   return { runtime: runtime.pid, proxy: proxy.pid };
 }
 
+/** The worker, its workerd processes given V8_FLAGS (only these: seeding needs V8's defaults). */
 async function startWorker(persistDir) {
-  const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, readyTimeoutMs: READY_TIMEOUT_MS });
-  const ping = await download(PORT, "/api/v1/ping/");
-  if (ping.status !== 200) throw new Error(`ping answered ${ping.status}`);
-  return { pids: workerdPids(), stop };
+  const restoreSpawn = giveWorkerdV8Flags(V8_FLAGS, onWorkerdLine);
+  try {
+    const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, readyTimeoutMs: READY_TIMEOUT_MS });
+    const ping = await download(PORT, "/api/v1/ping/");
+    if (ping.status !== 200) throw new Error(`ping answered ${ping.status}`);
+    return {
+      pids: workerdPids(),
+      async stop() {
+        await stop();
+        restoreSpawn();
+      },
+    };
+  } catch (error) {
+    restoreSpawn();
+    throw error;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -173,6 +208,7 @@ async function measuredDownload(pids, report, range) {
   const c0 = { runtime: ticks(pids.runtime), proxy: ticks(pids.proxy), bench: ticks(process.pid) };
   const load = loadavg();
   const stop = startMemorySampler(pids, { intervalMs: SAMPLE_MS });
+  gcEvents.length = 0;
   let result;
   let memory;
   try {
@@ -187,6 +223,7 @@ async function measuredDownload(pids, report, range) {
     bench: (ticks(process.pid) - c0.bench) / 100,
     hostCores: ((m1.busy - m0.busy) / (m1.total - m0.total)) * cpuCount(),
   };
+  const heap = busiestIsolateHeap(gcEvents.filter((e) => e.pid === pids.runtime));
   await sleep(1000);
   const after = await idleMemory(pids);
   // A compact trace of the runtime's RSS (for the growth within a download): ≤ 40 points.
@@ -208,6 +245,7 @@ async function measuredDownload(pids, report, range) {
     ms: result.ms,
     load,
     cpu,
+    heap,
     memory: {
       baseline,
       peak: memory.peak,
@@ -239,6 +277,8 @@ function checkDownload(checks, label, report, d, expected, documented) {
   );
   checks.equal(`${label}: records ending in a bare LF`, 0, d.bareLf);
   checks.equal(`${label}: rows = the generated data's`, expected, d.rows);
+  checks.truth(`${label}: V8's GC trace came (its flags are in force)`, (d.heap?.collections ?? 0) > 0);
+  if (HEAP_MB > 0) checks.truth(`${label}: the export's isolate within its ${HEAP_MB} MB heap`, d.heap !== null && d.heap.peakCommitted <= HEAP_MB, `${d.heap?.peakCommitted} MB committed`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +376,8 @@ async function main() {
     source: code,
     quiet: quiet.quiet,
     load,
-    config: { port: PORT, repeats: REPEATS, sampleMs: SAMPLE_MS, seed: SEED, reports: REPORTS, columns: COLUMNS, rangeDays: RANGE_DAYS, flatShare: FLAT_SHARE, flatSlackBytes: FLAT_SLACK_BYTES },
+    outOfMemory,
+    config: { port: PORT, heapMb: HEAP_MB, repeats: REPEATS, sampleMs: SAMPLE_MS, seed: SEED, reports: REPORTS, columns: COLUMNS, rangeDays: RANGE_DAYS, flatShare: FLAT_SHARE, flatSlackBytes: FLAT_SLACK_BYTES },
     range,
     scales,
     checks: checks.list,

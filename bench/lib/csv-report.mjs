@@ -45,8 +45,31 @@ function summarize(scale, report) {
     cpuProxy: median(ds.map((d) => d.cpu.proxy)),
     cpuBench: median(ds.map((d) => d.cpu.bench)),
     hostCores: median(ds.map((d) => d.cpu.hostCores)),
+    heap: heapSummary(ds),
   };
 }
+
+/** The export's isolate over a size's downloads (V8's `--trace-gc`), or null for runs without it. */
+function heapSummary(ds) {
+  const heaps = ds.map((d) => d.heap).filter(Boolean);
+  if (heaps.length === 0) return null;
+  const live = heaps.map((h) => h.liveAfterFull).filter(Boolean);
+  return {
+    collections: median(heaps.map((h) => h.collections)),
+    full: median(heaps.map((h) => h.full)),
+    peakUsed: Math.max(...heaps.map((h) => h.peakUsed)),
+    peakCommitted: Math.max(...heaps.map((h) => h.peakCommitted)),
+    live: live.length > 0 ? { min: Math.min(...live.map((l) => l.min)), max: Math.max(...live.map((l) => l.max)) } : null,
+  };
+}
+
+/** What the run gave V8, in words. */
+export const heapSetting = (config) =>
+  config.heapMb > 0
+    ? `every V8 isolate's heap limited to ${config.heapMb} MB (\`--max-heap-size=${config.heapMb}\`; Cloudflare allows an isolate 128 MB)`
+    : config.heapMb === 0
+      ? "V8's default heap limits (no `--max-heap-size`)"
+      : "V8's default heap limits (a run from before the bench set V8 flags)";
 
 /**
  * Per report: does the runtime's memory stay flat from the smallest to the largest size? Judged on
@@ -126,7 +149,7 @@ export function renderCsvResults(report) {
   }
   out.push("");
   out.push(
-    `MiB of RSS of the runtime workerd (the process that runs the worker and its local D1). Per size: the median idle RSS before a download, the highest peak of the ${report.config.repeats} downloads, and (added) the most any one download rose above its own "before". ` +
+    `MiB of RSS of the runtime workerd (the process that runs the worker and its local D1), with ${heapSetting(report.config)}. Per size: the median idle RSS before a download, the highest peak of the ${report.config.repeats} downloads, and (added) the most any one download rose above its own "before". ` +
       `The verdict is on "added", so that what earlier downloads left in the same process does not count: "flat" when it grows by at most ${(report.config.flatShare * 100).toFixed(0)}% of the smallest size's peak or ${mb(report.config.flatSlackBytes, 0)} MiB, whichever is larger. ` +
       `The worker is started afresh per size and each size runs ${report.config.reports.join(" then ")}, so the first ${report.config.reports[0]} download starts from a fresh process while the ${report.config.reports.slice(1).join(" and ")} downloads start from whatever the ${report.config.reports[0]} downloads left. ` +
       verdicts
@@ -175,6 +198,30 @@ export function renderCsvResults(report) {
       );
     }
   }
+  if (report.scales.some((s) => s.downloads.some((d) => d.heap))) {
+    out.push("");
+    out.push(`### The export's V8 isolate (MB, from V8's \`--trace-gc\`; ${heapSetting(report.config)})`);
+    out.push("");
+    out.push(`| installations | report | collections (median) | full collections (median) | peak heap used | peak heap committed | live heap after a full collection (min–max) |`);
+    out.push(`|---|---|---|---|---|---|---|`);
+    for (const s of report.scales) {
+      for (const name of report.config.reports) {
+        const h = summarize(s, name)?.heap;
+        if (!h) continue;
+        out.push(
+          `| ${int(s.scale)} | ${name} | ${int(h.collections)} | ${int(h.full)} | ${h.peakUsed.toFixed(1)} | **${h.peakCommitted.toFixed(1)}** | ${h.live ? `${h.live.min.toFixed(1)}–${h.live.max.toFixed(1)}` : "no full collection"} |`,
+        );
+      }
+    }
+    out.push("");
+    out.push(
+      "Per download, the isolate that collected most often (the one that ran the export; the runtime also has the local D1's and the proxy worker's isolates). Used and committed are V8's heap before each collection; the live heap is what a full (mark-compact) collection left: what the export and the worker actually hold.",
+    );
+  }
+  if ((report.outOfMemory ?? []).length > 0) {
+    out.push("");
+    out.push(`**V8 ran out of memory ${report.outOfMemory.length} time(s):** ${report.outOfMemory.map((o) => `\`${o.line}\``).join("; ")}.`);
+  }
   out.push("");
   out.push(`### Every download`);
   out.push("");
@@ -215,6 +262,7 @@ export function renderCsvResults(report) {
       `**Range**: \`from_date=${report.range.from}&to_date=${report.range.to}\` (${report.config.rangeDays} days to today), which covers every installation (created up to 1,000 days ago, last report in the 60 days before today). The expected rows are computed from the generated facts with the report's own date rule: one clusters row per cluster, one nodes row per node.`,
       `**Worker**: per size, started with \`unstable_startWorker\` on 127.0.0.1:${report.config.port} without the inspector, config not watched (\`WRANGLER_CI_DISABLE_CONFIG_WATCHING\`), a copy of \`public/\` as assets, shipped settings; given up after 90 s if not ready. wrangler runs two workerd processes: the proxy that owns the port and the runtime that runs the worker and its local D1 (SQLite); both are measured, the runtime is the one that matters.`,
       `**Downloads**: per size, each report ${report.config.repeats} times in a row (${report.config.reports.join(", then ")}), each \`GET /api/v1/csv/<report>?from_date&to_date\` on a new connection, the body streamed and never held: records are counted as the bytes arrive (line ends outside quoted fields), the header is parsed and compared with docs/csv.md's list, the first 500 data rows are parsed for their field count. Times are from sending the request: response headers, first body byte (the header line), first data row, last byte; rows/s = data rows / total time.`,
+      `**V8**: ${heapSetting(report.config)}, and \`--trace-gc\`, whose lines give each collection's heap per isolate. V8 takes flags only from workerd's config, which miniflare encodes without them, so the bench adds \`v8Flags\` to the encoded config on its way to workerd (\`bench/lib/workerd-v8.mjs\`); a check fails if no GC line comes.`,
       `**Memory**: the idle RSS of both workerd processes just before each download (median of 5 readings over 0.4 s), then VmRSS (with RssAnon and RssFile) every ${report.config.sampleMs} ms from a worker thread during the download, and the kernel's VmHWM, reset for the process (\`/proc/<pid>/clear_refs\` ← 5) just before the download, so the peak is exact even between samples; 1 s after the download, the RSS again. CPU from \`/proc/<pid>/stat\` over each download.`,
     ].join("\n\n"),
   );
