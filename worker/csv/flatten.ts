@@ -72,12 +72,81 @@ export function cellText(value: unknown): string {
   return itemText(value);
 }
 
+/**
+ * Paths as a trie: a row walks each shared prefix once (a node row has 522 columns, most of them
+ * under a few lists), and a missing value skips its whole subtree, whose cells stay empty.
+ */
+interface PathNode {
+  /** Columns whose path ends here: the value here as a cell. */
+  leaves: number[];
+  /** Columns that aggregate the value here. */
+  aggregates: { column: number; aggregate: Aggregate }[];
+  children: Map<string | number, PathNode>;
+}
+
+export interface CompiledPaths {
+  readonly root: PathNode;
+  readonly count: number;
+}
+
+const pathNode = (): PathNode => ({ leaves: [], aggregates: [], children: new Map() });
+
+export function compilePaths(paths: readonly KeyPath[]): CompiledPaths {
+  const root = pathNode();
+  paths.forEach((path, column) => {
+    let node = root;
+    for (const segment of path) {
+      if (segment instanceof Aggregate) {
+        node.aggregates.push({ column, aggregate: segment });
+        return;
+      }
+      let child = node.children.get(segment);
+      if (!child) node.children.set(segment, (child = pathNode()));
+      node = child;
+    }
+    node.leaves.push(column);
+  });
+  return { root, count: paths.length };
+}
+
+/**
+ * Writes the cells of compiled paths for `data` into `cells` from `offset`, exactly as
+ * `cellText(valueAt(data, path))` for each path would; cells under a missing value are left as
+ * they are (callers start from empty cells).
+ */
+export function writeCells(data: unknown, paths: CompiledPaths, cells: string[], offset: number): void {
+  const walk = (value: unknown, node: PathNode) => {
+    for (const column of node.leaves) cells[offset + column] = cellText(value);
+    for (const { column, aggregate } of node.aggregates) cells[offset + column] = cellText(aggregate.apply(value));
+    if (node.children.size === 0) return;
+    const list = Array.isArray(value);
+    if (!list && !isRecord(value)) return;
+    for (const [segment, child] of node.children) {
+      let next: unknown;
+      if (list) next = typeof segment === "number" ? value[segment] : undefined;
+      else next = typeof segment === "string" && Object.hasOwn(value, segment) ? value[segment] : undefined;
+      if (next !== undefined && next !== null) walk(next, child);
+    }
+  };
+  walk(data, paths.root);
+}
+
 /** The cells of a row, one per path. */
-export const flatten = (data: unknown, paths: readonly KeyPath[]) => paths.map((path) => cellText(valueAt(data, path)));
+export function flatten(data: unknown, paths: readonly KeyPath[]): string[] {
+  const cells = new Array<string>(paths.length).fill("");
+  writeCells(data, compilePaths(paths), cells, 0);
+  return cells;
+}
 
 const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One RFC 4180 record: fields with a comma, quote or line break quoted, quotes doubled, CRLF. */
 export function csvLine(cells: readonly string[]): string {
-  return `${cells.map((c) => (NEEDS_QUOTES.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(",")}\r\n`;
+  let line = "";
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i]!;
+    if (i > 0) line += ",";
+    if (cell.length > 0) line += NEEDS_QUOTES.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
+  }
+  return `${line}\r\n`;
 }

@@ -1,7 +1,7 @@
 // Which skeleton feeds which columns of each report, in order: the whole column set of every CSV
 // report is this table plus skeleton.ts. Pure.
 import type { CsvReportId, OswlCsvType } from "../../schemas/csv";
-import { columnName, flatten, type KeyPath, keyPaths, parsePath } from "./flatten";
+import { type CompiledPaths, columnName, compilePaths, type KeyPath, keyPaths, parsePath, writeCells } from "./flatten";
 import {
   CLUSTER_SKELETON,
   INSTALLATION_SKELETON,
@@ -63,6 +63,9 @@ export const CONTACT_COLUMNS: readonly string[] = [
 interface CompiledPart {
   source: Source;
   paths: KeyPath[];
+  compiled: CompiledPaths;
+  /** Its first column in the row. */
+  offset: number;
 }
 
 export interface CompiledLayout {
@@ -73,10 +76,13 @@ export interface CompiledLayout {
 }
 
 function compile(parts: readonly Part[]): CompiledLayout {
-  const compiled = parts.map((part) => ({
-    source: part.source,
-    paths: "skeleton" in part ? keyPaths(part.skeleton) : part.columns.map(parsePath),
-  }));
+  let offset = 0;
+  const compiled = parts.map((part) => {
+    const paths = "skeleton" in part ? keyPaths(part.skeleton) : part.columns.map(parsePath);
+    const compiledPart = { source: part.source, paths, compiled: compilePaths(paths), offset };
+    offset += paths.length;
+    return compiledPart;
+  });
   const columns = compiled.flatMap((p) => p.paths.map(columnName));
   const contactIndexes = columns.flatMap((c, i) => (CONTACT_COLUMNS.includes(c) ? [i] : []));
   return { columns, parts: compiled, contactIndexes };
@@ -98,7 +104,8 @@ export const csvColumns = (id: CsvReportId): readonly string[] => layoutOf(id).c
 
 /** One row: each part's paths read from its source. */
 export function layoutRow(layout: CompiledLayout, sources: Partial<Record<Source, unknown>>, contacts: boolean): string[] {
-  const cells = layout.parts.flatMap((part) => flatten(sources[part.source], part.paths));
+  const cells = new Array<string>(layout.columns.length).fill("");
+  for (const part of layout.parts) writeCells(sources[part.source], part.compiled, cells, part.offset);
   if (!contacts) for (const i of layout.contactIndexes) cells[i] = "";
   return cells;
 }

@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { cellText, columnName, csvLine, flatten, keyPaths, valueAt } from "../../../worker/csv/flatten";
+import { cellText, columnName, compilePaths, csvLine, flatten, type KeyPath, keyPaths, valueAt, writeCells } from "../../../worker/csv/flatten";
+import { layoutOf } from "../../../worker/csv/layout";
 import { count, leaf, listOf } from "../../../worker/csv/skeleton";
 import { parseCsv } from "./parse-csv";
 
@@ -78,5 +80,78 @@ describe("csvLine", () => {
   it("round-trips any text, unicode included, through an RFC 4180 reader", () => {
     const cells = ["эюя", "日本語, テキスト", 'quote " inside', "emoji 🚀\r\nnext line", "", "=1+1", "tab\there"];
     expect(parseCsv(csvLine(cells) + csvLine(["second"]))).toEqual([cells, ["second"]]);
+  });
+});
+
+describe("flattening along the compiled paths", () => {
+  // The oracle: each column read on its own, path by path (valueAt, cellText).
+  const oracle = (data: unknown, paths: readonly KeyPath[]) => paths.map((path) => cellText(valueAt(data, path)));
+  const reports = ["nodes", "clusters", "plugins", "vm", "keystone_user"] as const;
+  // Keys of the reports' own skeletons, so that random objects hit real columns, and a few others.
+  const keys = [...new Set(reports.flatMap((r) => layoutOf(r).parts.flatMap((p) => p.paths.flatMap((path) => path.filter((s) => typeof s === "string")))))];
+  const key = fc.oneof(fc.constantFrom(...keys, "constructor", "__proto__", "length", "0"), fc.string({ maxLength: 4 }));
+  const { value } = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.constantFrom(null, true, false, 0, 1.5, "", "a,b", 'say "hi"', "ü\r\n"),
+      fc.array(tie("value"), { maxLength: 6 }),
+      fc.dictionary(key, tie("value"), { maxKeys: 8 }),
+    ),
+  }));
+
+  it("writes every report's cells exactly as reading each path on its own does, for any JSON", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...reports), value, (report, data) => {
+        for (const part of layoutOf(report).parts) expect(flatten(data, part.paths)).toEqual(oracle(data, part.paths));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  // Data shaped like the report's own paths (objects with some of their keys, lists of their
+  // items, any value in any place), so that deep columns and their aggregates get values.
+  interface Shape {
+    keys: Map<string, Shape>;
+    item: Shape | null;
+  }
+  const shapeOf = (paths: readonly KeyPath[]): Shape => {
+    const root: Shape = { keys: new Map(), item: null };
+    for (const path of paths) {
+      let shape = root;
+      for (const segment of path) {
+        if (typeof segment === "string") {
+          if (!shape.keys.has(segment)) shape.keys.set(segment, { keys: new Map(), item: null });
+          shape = shape.keys.get(segment)!;
+        } else if (typeof segment === "number") shape = shape.item ??= { keys: new Map(), item: null };
+      }
+    }
+    return root;
+  };
+  const primitive = fc.constantFrom<unknown>(null, true, false, 0, 7, 1.5, "", "x", "a,b", 'say "hi"', "ü\r\n");
+  const shaped = (shape: Shape): fc.Arbitrary<unknown> => {
+    const options: fc.Arbitrary<unknown>[] = [primitive, fc.array(primitive, { maxLength: 3 })];
+    if (shape.keys.size > 0) options.push(fc.record(Object.fromEntries([...shape.keys].map(([k, s]) => [k, shaped(s)])), { requiredKeys: [] }));
+    if (shape.item) options.push(fc.array(shaped(shape.item), { maxLength: 6 }));
+    return fc.oneof(...options);
+  };
+
+  for (const report of reports) {
+    it(`writes the ${report} report's cells as reading each path on its own does, for data of its shape`, () => {
+      for (const part of layoutOf(report).parts) {
+        fc.assert(
+          fc.property(shaped(shapeOf(part.paths)), (data) => {
+            expect(flatten(data, part.paths)).toEqual(oracle(data, part.paths));
+          }),
+          { numRuns: 200 },
+        );
+      }
+    });
+  }
+
+  it("writes a part's cells at its offset and leaves the others alone", () => {
+    const paths = keyPaths({ a: leaf, b: listOf({ c: count }, 2) });
+    const cells = ["x", "", "", "", "y"];
+    writeCells({ a: 1, b: [{ c: [1, 2] }] }, compilePaths(paths), cells, 1);
+    expect(cells).toEqual(["x", "1", "2", "", "y"]);
   });
 });
