@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CSV_REPORT_IDS, type CsvReportId } from "../../../schemas/csv";
 import { csvColumns, csvReportChunks } from "../../../worker/csv";
-import { listCsvInstallations, listCsvOswls } from "../../../worker/db/csv";
+import { listCsvInstallations, listCsvOswls, REMOVE_IN_PLACE_CLUSTERS } from "../../../worker/db/csv";
 import { csvObjects, parseCsv } from "../../unit/csv/parse-csv";
 import { ADMIN_TOKEN, call, cluster, freshUid, oswl, postJson, resetStorage, structure } from "../helpers";
 
@@ -352,6 +352,31 @@ describe("CSV paging", () => {
     const big = await listCsvInstallations(env.COLLECTOR_DB, "nodes", range, 0, { rows: 3, bytes: 1e9 });
     expect(big.map((r) => r.master_node_uid)).toEqual(uids.slice(0, 3));
     expect(JSON.parse(big[0]!.structure).clusters[0].nodes).toHaveLength(1);
+  });
+
+  it("leaves behind what a report does not read, whatever the number of clusters, and keeps the rest", async () => {
+    const stored = (n: number) => ({
+      fuel_release: { release: "9.0" },
+      clusters: [
+        "not an object",
+        ...Array.from({ length: n - 1 }, (_, i) => ({ id: i, status: "operational", nodes: [{ id: i }], installed_plugins: [{ name: "p" }], attributes: { a: [1, { b: 2 }] } })),
+      ],
+    });
+    const without = (structure: ReturnType<typeof stored>, fields: string[]) => ({
+      ...structure,
+      clusters: structure.clusters.map((c) => (typeof c === "string" ? c : Object.fromEntries(Object.entries(c).filter(([k]) => !fields.includes(k))))),
+    });
+    const range = { from: daysAgo(1), to: today() };
+    for (const n of [3, REMOVE_IN_PLACE_CLUSTERS, REMOVE_IN_PLACE_CLUSTERS + 1, REMOVE_IN_PLACE_CLUSTERS + 5]) {
+      await resetStorage();
+      const uid = freshUid(`clusters-${n}`);
+      await postStructure(uid, { clusters: [cluster(1, 1)] });
+      await sql("UPDATE installation_structures SET structure = ? WHERE master_node_uid = ?", JSON.stringify(stored(n)), uid);
+      const read = async (kind: "clusters" | "plugins" | "nodes") => JSON.parse((await listCsvInstallations(env.COLLECTOR_DB, kind, range, 0))[0]!.structure);
+      expect(await read("clusters")).toEqual(without(stored(n), ["nodes", "installed_plugins"]));
+      expect(await read("plugins")).toEqual(without(stored(n), ["nodes"]));
+      expect(await read("nodes")).toEqual(stored(n));
+    }
   });
 
   it("pages OSWLs by (created_date, id)", async () => {
