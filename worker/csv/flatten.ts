@@ -115,20 +115,21 @@ export function compilePaths(paths: readonly KeyPath[]): CompiledPaths {
  * they are (callers start from empty cells).
  */
 export function writeCells(data: unknown, paths: CompiledPaths, cells: string[], offset: number): void {
-  const walk = (value: unknown, node: PathNode) => {
-    for (const column of node.leaves) cells[offset + column] = cellText(value);
-    for (const { column, aggregate } of node.aggregates) cells[offset + column] = cellText(aggregate.apply(value));
-    if (node.children.size === 0) return;
-    const list = Array.isArray(value);
-    if (!list && !isRecord(value)) return;
-    for (const [segment, child] of node.children) {
-      let next: unknown;
-      if (list) next = typeof segment === "number" ? value[segment] : undefined;
-      else next = typeof segment === "string" && Object.hasOwn(value, segment) ? value[segment] : undefined;
-      if (next !== undefined && next !== null) walk(next, child);
-    }
-  };
-  walk(data, paths.root);
+  writeNode(data, paths.root, cells, offset);
+}
+
+function writeNode(value: unknown, node: PathNode, cells: string[], offset: number): void {
+  for (const column of node.leaves) cells[offset + column] = cellText(value);
+  for (const { column, aggregate } of node.aggregates) cells[offset + column] = cellText(aggregate.apply(value));
+  if (node.children.size === 0) return;
+  const list = Array.isArray(value);
+  if (!list && !isRecord(value)) return;
+  for (const [segment, child] of node.children) {
+    let next: unknown;
+    if (list) next = typeof segment === "number" ? value[segment] : undefined;
+    else next = typeof segment === "string" && Object.hasOwn(value, segment) ? value[segment] : undefined;
+    if (next !== undefined && next !== null) writeNode(next, child, cells, offset);
+  }
 }
 
 /** The cells of a row, one per path. */
