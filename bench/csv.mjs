@@ -26,7 +26,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
 import { hostBusy, loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
-import { beforeRun, benchMain, writeSection } from "./lib/bench-results.mjs";
+import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
 import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { download } from "./lib/csv-download.mjs";
 import { flatVerdict, renderCsvResults } from "./lib/csv-report.mjs";
@@ -173,27 +173,6 @@ async function startWorker(persistDir) {
     restoreSpawn();
     throw error;
   }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Checks
-
-function makeChecks() {
-  const list = [];
-  return {
-    list,
-    equal(what, expected, actual) {
-      const ok = expected === actual;
-      list.push({ what, ok, expected, actual });
-      if (!ok) log(`FAIL ${what}: expected ${expected}, found ${actual}`);
-      return ok;
-    },
-    truth(what, ok, detail = "") {
-      list.push({ what, ok, expected: null, actual: detail || null });
-      if (!ok) log(`FAIL ${what} ${detail}`);
-      return ok;
-    },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -365,7 +344,7 @@ function writeResults(report) {
 async function main() {
   const { code, quiet, load } = await beforeRun({ port: PORT, waitQuiet: WAIT_QUIET, log });
   const startedAt = new Date();
-  const checks = makeChecks();
+  const checks = makeChecks(log);
   const { range, scales } = await runScales(checks);
   const finishedAt = new Date();
   load.after = { loadavg: loadavg(), busy: await hostBusy(1000), others: otherProcesses() };

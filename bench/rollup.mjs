@@ -21,11 +21,10 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
 import { loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
-import { beforeRun, benchMain, writeSection } from "./lib/bench-results.mjs";
+import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
 import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { client, median, percentile } from "./lib/http.mjs";
 import {
-  canonical,
   changedFacts,
   expectedReport,
   installationFacts,
@@ -153,24 +152,6 @@ async function withDatabases(persistDir, fn) {
 
 // ---------------------------------------------------------------------------------------------
 // Checks
-
-function makeChecks() {
-  const checks = [];
-  return {
-    list: checks,
-    equal(what, expected, actual) {
-      const ok = typeof expected === "object" ? canonical(expected) === canonical(actual) : expected === actual;
-      checks.push({ what, ok, expected: typeof expected === "object" ? null : expected, actual: typeof actual === "object" ? null : actual });
-      if (!ok) log(`FAIL ${what}: expected ${typeof expected === "object" ? canonical(expected).slice(0, 400) : expected}, found ${typeof actual === "object" ? canonical(actual).slice(0, 400) : actual}`);
-      return ok;
-    },
-    truth(what, ok, detail = "") {
-      checks.push({ what, ok, expected: null, actual: detail || null });
-      if (!ok) log(`FAIL ${what} ${detail}`);
-      return ok;
-    },
-  };
-}
 
 const countBy = (list, key) => {
   const counts = new Map();
@@ -452,7 +433,7 @@ function writeResults(report) {
 async function main() {
   const { code, quiet, load } = await beforeRun({ port: PORT, waitQuiet: WAIT_QUIET, log });
   const startedAt = new Date();
-  const checks = makeChecks();
+  const checks = makeChecks(log);
   const scales = [];
   for (const scale of SCALES) scales.push(await runScale(scale, checks));
   const finishedAt = new Date();

@@ -5,6 +5,31 @@ import path from "node:path";
 import { bin, root } from "../../scripts/tool-env.mjs";
 import { loadavg, otherProcesses, source, waitForQuiet } from "./bench-host.mjs";
 import { assertPortFree, must, node } from "./bench-worker.mjs";
+import { canonical } from "./installations.mjs";
+
+/**
+ * A run's checks, each `{ what, ok, expected, actual }` in `list`; a failure is logged at once.
+ * `equal` compares objects by their canonical JSON (and records them as null).
+ */
+export function makeChecks(log) {
+  const list = [];
+  const isObject = (v) => typeof v === "object";
+  const shown = (v) => (isObject(v) ? canonical(v).slice(0, 400) : v);
+  return {
+    list,
+    equal(what, expected, actual) {
+      const ok = isObject(expected) ? canonical(expected) === canonical(actual) : expected === actual;
+      list.push({ what, ok, expected: isObject(expected) ? null : expected, actual: isObject(actual) ? null : actual });
+      if (!ok) log(`FAIL ${what}: expected ${shown(expected)}, found ${shown(actual)}`);
+      return ok;
+    },
+    truth(what, ok, detail = "") {
+      list.push({ what, ok, expected: null, actual: detail || null });
+      if (!ok) log(`FAIL ${what} ${detail}`);
+      return ok;
+    },
+  };
+}
 
 export const KEPT_MARKER = "<!-- kept across runs: write below this line -->";
 
