@@ -5,7 +5,7 @@ import { CorrectionsSchema } from "../../schemas/contrib/corrections";
 import { DefaultDataSchema } from "../../schemas/contrib/default-data";
 import { RecordsRequestSchema } from "../../schemas/contrib/records";
 import { type ConfigKind, findConfigVersion } from "../db/contrib";
-import { type LoadResult, currentEngine, ingestRecords, loadCorrections, loadDefaultData } from "../db/contrib-sync";
+import { type LoadResult, currentEngine, ingestRecords, loadCorrections, loadDefaultData } from "../contrib/sync";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { parseJsonBody } from "../http/body";

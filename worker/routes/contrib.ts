@@ -2,7 +2,7 @@
 // operators can check whom the engine credits.
 import { Hono } from "hono";
 import { AffiliationQuerySchema, AUTHOR_KEYS, parseIsoDay } from "../../schemas/contrib/api";
-import { currentEngine, findAffiliation } from "../db/contrib-sync";
+import { currentEngine, findAffiliation } from "../contrib/sync";
 import { findProfileByUserId } from "../db/contrib";
 import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import { toUserProfile } from "../domain/contrib/users";

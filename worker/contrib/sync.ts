@@ -26,7 +26,7 @@ import {
   readConfigDocument,
   runInTransaction,
   toProcessed,
-} from "./contrib";
+} from "../db/contrib";
 
 /** Records read per page when re-attributing. */
 const PAGE = 500;
