@@ -10,6 +10,7 @@ import { contribAdmin } from "./routes/contrib-admin";
 import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
+import { processorAdmin } from "./routes/processor-admin";
 import { reports } from "./routes/reports";
 import { schemas } from "./routes/schemas";
 
@@ -30,6 +31,7 @@ app.route("/api/v1/exports", bundlesApi);
 app.route("/api/v1/json", exportsApi);
 app.route("/api/v1/csv", csv);
 app.route("/api/v1", collector);
+app.route("/api/1.0/admin/processor", processorAdmin);
 app.route("/api/1.0/admin", contribAdmin);
 app.route("/api/1.0", contrib);
 

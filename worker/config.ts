@@ -87,3 +87,61 @@ export const bundleConfig = settings(
   z.object({ BUNDLE_TTL_HOURS: positiveInt(72), BUNDLE_MAX_ACTIVE: positiveInt(5) }),
   (v): BundleConfig => ({ ttlMs: v.BUNDLE_TTL_HOURS * 3_600_000, maxActive: v.BUNDLE_MAX_ACTIVE }),
 );
+
+export interface ProcessorConfig {
+  /** Pages a step fetches at most before it commits and queues the next step. */
+  pagesPerStep: number;
+  /** Changes per Gerrit page (`n=`). */
+  gerritPageSize: number;
+  /** How far before its cursor a Gerrit walk starts again, so that a change updated during a run is not missed. */
+  gerritOverlapSeconds: number;
+  /** Deliveries of a failing step before its source is marked failed until its next run. */
+  stepAttempts: number;
+  /** Ask Launchpad who unknown authors are (Stackalytics' `fetching_user_source`). */
+  launchpadLookups: boolean;
+  /** Launchpad lookups one step may make (the rest wait for the authors' next records). */
+  lookupsPerStep: number;
+  launchpadApi: string;
+  /** The Gerrit of a project source that names none. */
+  defaultGerrit: string;
+  http: { timeoutMs: number; maxAttempts: number; maxWaitMs: number; maxBytes: number; hostConcurrency: number; hostPerSecond: number };
+  userAgent: string;
+  githubToken: string | null;
+}
+
+export const processorConfig = settings(
+  z.object({
+    CONTRIB_PAGES_PER_STEP: positiveInt(5),
+    CONTRIB_GERRIT_PAGE_SIZE: positiveInt(100),
+    CONTRIB_GERRIT_OVERLAP_SECONDS: z.coerce.number().int().min(0).default(600),
+    CONTRIB_STEP_ATTEMPTS: positiveInt(5),
+    CONTRIB_USER_SOURCE: z.enum(["launchpad", "none"]).default("launchpad"),
+    CONTRIB_LOOKUPS_PER_STEP: z.coerce.number().int().min(0).default(100),
+    CONTRIB_LAUNCHPAD_API: z.url().default("https://api.launchpad.net"),
+    CONTRIB_DEFAULT_GERRIT: z.string().min(1).default("gerrit://review.opendev.org"),
+    CONTRIB_HTTP_TIMEOUT_SECONDS: positiveInt(60),
+    CONTRIB_HOST_CONCURRENCY: positiveInt(4),
+    CONTRIB_HOST_PER_SECOND: positiveInt(5),
+    GITHUB_TOKEN: z.string().optional(),
+  }),
+  (v): ProcessorConfig => ({
+    pagesPerStep: v.CONTRIB_PAGES_PER_STEP,
+    gerritPageSize: v.CONTRIB_GERRIT_PAGE_SIZE,
+    gerritOverlapSeconds: v.CONTRIB_GERRIT_OVERLAP_SECONDS,
+    stepAttempts: v.CONTRIB_STEP_ATTEMPTS,
+    launchpadLookups: v.CONTRIB_USER_SOURCE === "launchpad",
+    lookupsPerStep: v.CONTRIB_LOOKUPS_PER_STEP,
+    launchpadApi: v.CONTRIB_LAUNCHPAD_API.replace(/\/+$/, ""),
+    defaultGerrit: v.CONTRIB_DEFAULT_GERRIT,
+    http: {
+      timeoutMs: v.CONTRIB_HTTP_TIMEOUT_SECONDS * 1000,
+      maxAttempts: 4,
+      maxWaitMs: 30_000,
+      maxBytes: 64 * 1024 * 1024,
+      hostConcurrency: v.CONTRIB_HOST_CONCURRENCY,
+      hostPerSecond: v.CONTRIB_HOST_PER_SECOND,
+    },
+    userAgent: "edgestats-processor/0.1 (+https://github.com/edgestats; contribution statistics)",
+    githubToken: v.GITHUB_TOKEN || null,
+  }),
+);

@@ -11,6 +11,7 @@ export async function resetStorage(): Promise<void> {
   await reset();
   await applyD1Migrations(env.COLLECTOR_DB, env.COLLECTOR_MIGRATIONS);
   await applyD1Migrations(env.ANALYTIC_DB, env.ANALYTIC_MIGRATIONS);
+  await applyD1Migrations(env.CONTRIB_DB, env.CONTRIB_MIGRATIONS);
 }
 
 export function call(path: string, init: RequestInit = {}): Promise<Response> {

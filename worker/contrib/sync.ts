@@ -9,7 +9,7 @@ import { sha256Hex } from "../crypto";
 import { attributeCompany } from "../domain/contrib/affiliation";
 import { type Engine, compileDefaultData } from "../domain/contrib/engine";
 import { type Author, type Profile, ProfileBook, authorKeys, profileKeys } from "../domain/contrib/profiles";
-import { type ProcessedRecord, authorOf, processRecord, sameRecord, totalsDeltas } from "../domain/contrib/records";
+import { type Derived, type ProcessedRecord, processRecord, sameRecord, totalsDeltas } from "../domain/contrib/records";
 import {
   type RecordScope,
   findConfigVersion,
@@ -20,6 +20,7 @@ import {
   listRecordsPage,
   listStaticProfiles,
   profileWrites,
+  derivedOf,
   rawOf,
   recordWrites,
   reserveProfileSeqs,
@@ -59,7 +60,7 @@ export async function currentCorrections(db: D1Database): Promise<Map<string, Co
 }
 
 /** Gives the book's new profiles their real seqs; returns the profiles and merges to store. */
-async function settleBook(db: D1Database, book: ProfileBook) {
+export async function settleBook(db: D1Database, book: ProfileBook) {
   const changes = book.changes();
   const fresh = changes.upserted.filter((p) => p.seq < 0).map((p) => p.seq);
   const first = fresh.length > 0 ? await reserveProfileSeqs(db, fresh.length) : 0;
@@ -101,17 +102,18 @@ export async function reattributeRecords(
     read += rows.length;
     after = rows.at(-1)!.primary_key;
     const profiles = new Map((await listProfilesBySeqs(db, rows.map((r) => r.profile_seq))).map((p) => [p.seq, p]));
-    const updates: { before: ProcessedRecord; after: ProcessedRecord; raw: RawRecord }[] = [];
+    const updates: { before: ProcessedRecord; after: ProcessedRecord; raw: RawRecord; derived: Derived }[] = [];
     for (const row of rows) {
       const profile = profiles.get(row.profile_seq);
       if (!profile) continue;
       const raw = rawOf(row);
+      const derived = derivedOf(row);
       const before = toProcessed(row);
-      const next = processRecord(engine, raw, profile, corrections.get(raw.primary_key));
-      if (!sameRecord(before, next)) updates.push({ before, after: next, raw });
+      const next = processRecord(engine, raw, profile, corrections.get(raw.primary_key), derived);
+      if (!sameRecord(before, next)) updates.push({ before, after: next, raw, derived });
     }
     if (updates.length > 0) {
-      await runInTransaction(db, recordWrites(db, updates.map((u) => ({ record: u.after, raw: u.raw })), totalsDeltas(updates), now));
+      await runInTransaction(db, recordWrites(db, updates.map((u) => ({ record: u.after, raw: u.raw, derived: u.derived })), totalsDeltas(updates), now));
       changed += updates.length;
     }
     if (rows.length < PAGE) break;
@@ -201,69 +203,18 @@ export async function loadCorrections(db: D1Database, engine: Engine | null, cor
     const profiles = new Map((await listProfilesBySeqs(db, rows.map((r) => r.profile_seq))).map((p) => [p.seq, p]));
     const updates = rows.flatMap((row) => {
       const raw = rawOf(row);
+      const derived = derivedOf(row);
       const prev = toProcessed(row);
-      const next = processRecord(engine, raw, profiles.get(row.profile_seq)!, after.get(raw.primary_key));
-      return sameRecord(prev, next) ? [] : [{ before: prev, after: next, raw }];
+      const next = processRecord(engine, raw, profiles.get(row.profile_seq)!, after.get(raw.primary_key), derived);
+      return sameRecord(prev, next) ? [] : [{ before: prev, after: next, raw, derived }];
     });
-    if (updates.length > 0) await runInTransaction(db, recordWrites(db, updates.map((u) => ({ record: u.after, raw: u.raw })), totalsDeltas(updates), now));
+    if (updates.length > 0) await runInTransaction(db, recordWrites(db, updates.map((u) => ({ record: u.after, raw: u.raw, derived: u.derived })), totalsDeltas(updates), now));
     changed = updates.length;
   }
   const result = { digest, changed: true, loadedAt: now, profilesUpdated: 0, profilesMerged: 0, recordsReattributed: changed };
   await insertConfigVersion(db, { kind: "corrections", digest, json, summary: summaryOf(result), now });
   correctionsCache = { digest, byKey: after };
   return result;
-}
-
-export interface IngestResult {
-  added: number;
-  updated: number;
-  unchanged: number;
-  profilesCreated: number;
-  profilesMerged: number;
-  /** Stored records of merged or changed profiles that moved with them. */
-  recordsReattributed: number;
-}
-
-/**
- * Stores records: resolves each author to a profile (creating and merging profiles as the keys
- * say), attributes the record, and writes records, profiles and totals in one transaction; then
- * re-attributes the stored records of profiles that were merged or changed by what was learned.
- */
-export async function ingestRecords(db: D1Database, engine: Engine, raws: readonly RawRecord[], now: number): Promise<IngestResult> {
-  const corrections = await currentCorrections(db);
-  const authors = raws.map(authorOf);
-  const book = new ProfileBook(await listProfilesByKeys(db, authors.flatMap(authorKeys)));
-  const seqs = authors.map((a) => book.resolve(a, engine.companies).seq);
-  const settled = await settleBook(db, book);
-
-  const stored = new Map((await listRecordsByKeys(db, raws.map((r) => r.primary_key))).map((row) => [row.primary_key, toProcessed(row)]));
-  const latest = new Map<string, { raw: RawRecord; record: ProcessedRecord }>();
-  raws.forEach((raw, i) => {
-    latest.set(raw.primary_key, { raw, record: processRecord(engine, raw, settled.profile(seqs[i]!), corrections.get(raw.primary_key)) });
-  });
-  const updates = [...latest.values()].flatMap(({ raw, record }) => {
-    const before = stored.get(raw.primary_key) ?? null;
-    return sameRecord(before, record) ? [] : [{ before, after: record, raw }];
-  });
-  await runInTransaction(db, [
-    ...profileWrites(db, settled.upserted, settled.removed, now),
-    ...recordWrites(db, updates.map((u) => ({ record: u.after, raw: u.raw })), totalsDeltas(updates), now),
-  ]);
-  const moved = await reattributeRecords(
-    db,
-    engine,
-    corrections,
-    { all: false, seqs: [...new Set([...settled.reattribute, ...[...settled.removed].filter(([gone]) => gone > 0).map(([, into]) => into)])], nonStatic: false },
-    now,
-  );
-  return {
-    added: updates.filter((u) => u.before === null).length,
-    updated: updates.filter((u) => u.before !== null).length,
-    unchanged: latest.size - updates.length,
-    profilesCreated: settled.created,
-    profilesMerged: [...settled.removed.keys()].filter((s) => s > 0).length,
-    recordsReattributed: moved.changed,
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
 // Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
 import { abandonStaleJobRuns, finishJobRun, startJobRun } from "../db/analytic";
 import { maintainBundles } from "../bundles/job";
+import { planProcessorRun } from "../processor/plan";
 import { installationsRollupJob } from "./rollup";
 
 export interface CronJob {
@@ -13,7 +14,11 @@ export type Schedule = Readonly<Record<string, readonly CronJob[]>>;
 
 /** The production schedule. Keep its keys equal to `triggers.crons` in wrangler.toml. */
 export const SCHEDULE: Schedule = {
-  "0 * * * *": [installationsRollupJob, { name: "bundles-maintenance", run: (env) => maintainBundles(env, Date.now()) }],
+  "0 * * * *": [
+    installationsRollupJob,
+    { name: "bundles-maintenance", run: (env) => maintainBundles(env, Date.now()) },
+    { name: "contrib-processor", run: async (env) => ({ ...(await planProcessorRun(env, Date.now())) }) },
+  ],
 };
 
 export class UnknownCronError extends Error {}

@@ -93,6 +93,11 @@ export const records = sqliteTable(
     raw: text("raw").notNull(),
     /** JSON: the record after attribution and corrections. */
     fields: text("fields").notNull(),
+    /**
+     * JSON: what post-processing learned about the record from others (a commit's merge date from
+     * its review, a mark's disagreement, a blueprint's mentions); applied on every processing.
+     */
+    derived: text("derived").notNull().default("{}"),
     updatedAt: integer("updated_at").notNull(),
   },
   (t) => [
@@ -120,3 +125,85 @@ export const dailyTotals = sqliteTable(
     index("daily_totals_release_company_idx").on(t.release, t.companyName),
   ],
 );
+
+/**
+ * Links between records that post-processing follows: `change:<Change-Id>:<branch>` from a review
+ * and from the commits that carry its Change-Id; `review:<review primary key>` from its marks;
+ * `bp:<blueprint id>` from a record that mentions a blueprint.
+ */
+export const recordRefs = sqliteTable(
+  "record_refs",
+  {
+    ref: text("ref").notNull(),
+    primaryKey: text("primary_key").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ref, t.primaryKey] }), index("record_refs_primary_key_idx").on(t.primaryKey)],
+);
+
+/** The newest ±2 Code-Review vote of a person per (module, branch): core reviewers are those within 90 days. */
+export const coreMarks = sqliteTable(
+  "core_marks",
+  {
+    profileSeq: integer("profile_seq").notNull(),
+    module: text("module").notNull(),
+    branch: text("branch").notNull(),
+    /** Seconds since the epoch of the newest ±2 vote. */
+    lastDate: integer("last_date").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.profileSeq, t.module, t.branch] }), index("core_marks_module_branch_idx").on(t.module, t.branch)],
+);
+
+/**
+ * Everything the processor follows (a Gerrit project's branch, a repository's branch, a Launchpad
+ * project's bugs or blueprints, a mailing list, an organization to discover repositories in), with
+ * where it stopped and how its last runs went.
+ */
+export const processorSources = sqliteTable(
+  "processor_sources",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    /** JSON: what to fetch (the kind's target). */
+    target: text("target").notNull(),
+    /** JSON: where the source stopped (the kind's cursor); null before its first step. */
+    cursor: text("cursor"),
+    /** Steps committed; a step commits only if the version is still the one it started from. */
+    version: integer("version").notNull(),
+    /** idle | queued | running | failed | retired */
+    status: text("status").notNull(),
+    /** Failed runs in a row (0 after a success). */
+    failures: integer("failures").notNull(),
+    lastError: text("last_error"),
+    /** Epoch milliseconds. */
+    queuedAt: integer("queued_at"),
+    lastRunAt: integer("last_run_at"),
+    lastSuccessAt: integer("last_success_at"),
+    nextRunAt: integer("next_run_at").notNull(),
+    recordsStored: integer("records_stored").notNull(),
+    steps: integer("steps").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("processor_sources_status_next_idx").on(t.status, t.nextRunAt)],
+);
+
+/** One row per committed step: a second delivery of the same step conflicts here and stores nothing. */
+export const processorClaims = sqliteTable(
+  "processor_claims",
+  {
+    sourceId: text("source_id").notNull(),
+    version: integer("version").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.version] })],
+);
+
+/** Launchpad's answers about people (by email or by id), so that each is asked once. */
+export const launchpadPeople = sqliteTable("launchpad_people", {
+  /** `email:<email>` or `id:<launchpad id>` */
+  key: text("key").primaryKey(),
+  /** null: Launchpad knows no such person. */
+  launchpadId: text("launchpad_id"),
+  displayName: text("display_name"),
+  /** Epoch milliseconds. */
+  fetchedAt: integer("fetched_at").notNull(),
+});

@@ -4,7 +4,7 @@
 import type { Affiliation } from "../domain/contrib/affiliation";
 import type { Profile } from "../domain/contrib/profiles";
 import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
-import type { ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
+import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
 import { chunkJson } from "./chunk";
 
@@ -172,6 +172,15 @@ export function profileWrites(db: D1Database, upserted: readonly Profile[], remo
            WHERE profile_seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)`,
         )
         .bind(json),
+      // A merged profile's core votes become the survivor's (the newest per module and branch).
+      db
+        .prepare(
+          `INSERT INTO core_marks (profile_seq, module, branch, last_date)
+           SELECT j.value ->> '$.into', c.module, c.branch, c.last_date FROM core_marks AS c JOIN json_each(?1) AS j ON c.profile_seq = j.value ->> '$.seq' WHERE true
+           ON CONFLICT (profile_seq, module, branch) DO UPDATE SET last_date = max(last_date, excluded.last_date)`,
+        )
+        .bind(json),
+      db.prepare("DELETE FROM core_marks WHERE profile_seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)").bind(json),
     );
   }
   const rows = upserted.map((p) => ({ ...p, emails: JSON.stringify(p.emails), companies: JSON.stringify(p.companies), static: p.static ? 1 : 0 }));
@@ -206,7 +215,7 @@ export function profileWrites(db: D1Database, upserted: readonly Profile[], remo
 }
 
 /** A stored record: ProcessedRecord's columns, with `raw` and `fields` as JSON text. */
-export type RecordRow = Omit<ProcessedRecord, "record_type" | "fields"> & { record_type: string; raw: string; fields: string };
+export type RecordRow = Omit<ProcessedRecord, "record_type" | "fields"> & { record_type: string; raw: string; fields: string; derived: string };
 
 export const toProcessed = (r: RecordRow): ProcessedRecord => ({
   primary_key: r.primary_key,
@@ -226,9 +235,10 @@ export const toProcessed = (r: RecordRow): ProcessedRecord => ({
 });
 
 export const rawOf = (r: RecordRow) => JSON.parse(r.raw) as RawRecord;
+export const derivedOf = (r: RecordRow) => JSON.parse(r.derived) as Derived;
 
 const RECORD_COLUMNS =
-  "primary_key, record_type, date, day, week, profile_seq, user_id, author_name, author_email, company_name, release, module, loc, raw, fields";
+  "primary_key, record_type, date, day, week, profile_seq, user_id, author_name, author_email, company_name, release, module, loc, raw, fields, derived";
 
 export async function listRecordsByKeys(db: D1Database, primaryKeys: readonly string[]): Promise<RecordRow[]> {
   if (primaryKeys.length === 0) return [];
@@ -258,12 +268,17 @@ export async function listRecordsPage(db: D1Database, scope: RecordScope, after:
 /** Statements that store records (new or changed) and move the daily totals by the deltas. */
 export function recordWrites(
   db: D1Database,
-  written: readonly { record: ProcessedRecord; raw: RawRecord }[],
+  written: readonly { record: ProcessedRecord; raw: RawRecord; derived: Derived }[],
   deltas: readonly TotalsDelta[],
   now: number,
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
-  const rows = written.map(({ record, raw }) => ({ ...record, raw: JSON.stringify(raw), fields: JSON.stringify(record.fields) }));
+  const rows = written.map(({ record, raw, derived }) => ({
+    ...record,
+    raw: JSON.stringify(raw),
+    fields: JSON.stringify(record.fields),
+    derived: JSON.stringify(derived),
+  }));
   for (const json of chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS)) {
     statements.push(
       db
@@ -272,12 +287,13 @@ export function recordWrites(
            SELECT j.value ->> '$.primary_key', j.value ->> '$.record_type', j.value ->> '$.date', j.value ->> '$.day', j.value ->> '$.week',
                   j.value ->> '$.profile_seq', j.value ->> '$.user_id', j.value ->> '$.author_name', j.value ->> '$.author_email',
                   j.value ->> '$.company_name', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.loc',
-                  j.value ->> '$.raw', j.value ->> '$.fields', ?2
+                  j.value ->> '$.raw', j.value ->> '$.fields', j.value ->> '$.derived', ?2
            FROM json_each(?1) AS j WHERE true
            ON CONFLICT (primary_key) DO UPDATE SET record_type = excluded.record_type, date = excluded.date, day = excluded.day,
              week = excluded.week, profile_seq = excluded.profile_seq, user_id = excluded.user_id, author_name = excluded.author_name,
              author_email = excluded.author_email, company_name = excluded.company_name, release = excluded.release,
-             module = excluded.module, loc = excluded.loc, raw = excluded.raw, fields = excluded.fields, updated_at = excluded.updated_at`,
+             module = excluded.module, loc = excluded.loc, raw = excluded.raw, fields = excluded.fields, derived = excluded.derived,
+             updated_at = excluded.updated_at`,
         )
         .bind(json, now),
     );
@@ -323,4 +339,103 @@ export async function sumTotals(
     .bind(filter.release ?? null, filter.recordType ?? null, filter.fromDay ?? null, filter.toDay ?? null)
     .all<{ id: string; records: number; loc: number }>();
   return results;
+}
+
+/** The records some refs lead to (`change:…`, `review:…`, `bp:…`). */
+export async function listRefTargets(db: D1Database, refs: readonly string[]): Promise<{ ref: string; primary_key: string }[]> {
+  if (refs.length === 0) return [];
+  const results = await db.batch<{ ref: string; primary_key: string }>(
+    chunkJson([...new Set(refs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare("SELECT ref, primary_key FROM record_refs WHERE ref IN (SELECT value FROM json_each(?1))").bind(json),
+    ),
+  );
+  return results.flatMap((r) => r.results);
+}
+
+/** Statements that drop refs records no longer make and add the ones they make now. */
+export function refWrites(db: D1Database, dropped: readonly { ref: string; primary_key: string }[], added: readonly { ref: string; primary_key: string }[]): D1PreparedStatement[] {
+  return [
+    ...chunkJson(dropped, CHUNK_ITEMS * 2, CHUNK_CHARS).map((json) =>
+      db
+        .prepare(
+          `DELETE FROM record_refs WHERE (ref, primary_key) IN (SELECT j.value ->> '$.ref', j.value ->> '$.primary_key' FROM json_each(?1) AS j)`,
+        )
+        .bind(json),
+    ),
+    ...chunkJson(added, CHUNK_ITEMS * 2, CHUNK_CHARS).map((json) =>
+      db
+        .prepare(
+          `INSERT INTO record_refs (ref, primary_key) SELECT j.value ->> '$.ref', j.value ->> '$.primary_key' FROM json_each(?1) AS j WHERE true
+           ON CONFLICT DO NOTHING`,
+        )
+        .bind(json),
+    ),
+  ];
+}
+
+export interface CoreKey {
+  profile_seq: number;
+  module: string;
+  branch: string;
+}
+
+/** The stored newest ±2 vote of each (person, module, branch) asked about that has one. */
+export async function listCoreMarks(db: D1Database, keys: readonly CoreKey[]): Promise<(CoreKey & { last_date: number })[]> {
+  if (keys.length === 0) return [];
+  const results = await db.batch<CoreKey & { last_date: number }>(
+    chunkJson(keys, CHUNK_ITEMS * 2, CHUNK_CHARS).map((json) =>
+      db
+        .prepare(
+          `SELECT c.profile_seq, c.module, c.branch, c.last_date FROM core_marks AS c JOIN json_each(?1) AS j
+           ON c.profile_seq = j.value ->> '$.profile_seq' AND c.module = j.value ->> '$.module' AND c.branch = j.value ->> '$.branch'`,
+        )
+        .bind(json),
+    ),
+  );
+  return results.flatMap((r) => r.results);
+}
+
+export function coreMarkWrites(db: D1Database, marks: readonly (CoreKey & { last_date: number })[]): D1PreparedStatement[] {
+  return chunkJson(marks, CHUNK_ITEMS * 2, CHUNK_CHARS).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO core_marks (profile_seq, module, branch, last_date)
+         SELECT j.value ->> '$.profile_seq', j.value ->> '$.module', j.value ->> '$.branch', j.value ->> '$.last_date' FROM json_each(?1) AS j WHERE true
+         ON CONFLICT (profile_seq, module, branch) DO UPDATE SET last_date = max(last_date, excluded.last_date)`,
+      )
+      .bind(json),
+  );
+}
+
+/** The reviews a person voted on in a module and branch (to look at them again once the person is a core reviewer there). */
+export async function listReviewsVotedOn(db: D1Database, key: CoreKey): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT DISTINCT fields ->> '$.review_id' AS review_id FROM records
+       WHERE profile_seq = ?1 AND record_type = 'mark' AND module = ?2 AND fields ->> '$.branch' = ?3 AND fields ->> '$.review_id' IS NOT NULL`,
+    )
+    .bind(key.profile_seq, key.module, key.branch)
+    .all<{ review_id: string }>();
+  return results.map((r) => r.review_id);
+}
+
+/**
+ * Statements that set the mention count and the date of the newest mention on the blueprints'
+ * `bpd` and `bpc` records, from the refs as the same transaction leaves them.
+ */
+export function mentionWrites(db: D1Database, blueprintIds: readonly string[]): D1PreparedStatement[] {
+  return chunkJson(blueprintIds, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+    db
+      .prepare(
+        `WITH m AS (
+           SELECT j.value AS id, count(f.primary_key) AS n, coalesce(max(r.date), 0) AS last
+           FROM json_each(?1) AS j LEFT JOIN record_refs AS f ON f.ref = 'bp:' || j.value LEFT JOIN records AS r ON r.primary_key = f.primary_key
+           GROUP BY j.value)
+         UPDATE records SET
+           derived = json_set(derived, '$.mention_count', m.n, '$.mention_date', m.last),
+           fields = json_set(fields, '$.mention_count', m.n, '$.mention_date', m.last)
+         FROM m WHERE records.primary_key IN ('bpd:' || m.id, 'bpc:' || m.id)`,
+      )
+      .bind(json),
+  );
 }

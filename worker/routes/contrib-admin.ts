@@ -5,7 +5,8 @@ import { CorrectionsSchema } from "../../schemas/contrib/corrections";
 import { DefaultDataSchema } from "../../schemas/contrib/default-data";
 import { RecordsRequestSchema } from "../../schemas/contrib/records";
 import { type ConfigKind, findConfigVersion } from "../db/contrib";
-import { type LoadResult, currentEngine, ingestRecords, loadCorrections, loadDefaultData } from "../contrib/sync";
+import { ingestRecords } from "../contrib/ingest";
+import { type LoadResult, currentEngine, loadCorrections, loadDefaultData } from "../contrib/sync";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { parseJsonBody } from "../http/body";
@@ -63,5 +64,6 @@ contribAdmin.post("/records", async (c) => {
     profiles_created: r.profilesCreated,
     profiles_merged: r.profilesMerged,
     records_reattributed: r.recordsReattributed,
+    records_post_processed: r.recordsPostProcessed,
   });
 });

@@ -7,6 +7,8 @@ import type { ConfigProfile } from "./profiles";
 import { type Release, normalizeReleases } from "./releases";
 
 export interface Engine {
+  /** The document itself, for what the processor follows (repos, project sources, mail lists). */
+  config: DefaultData;
   companies: CompanyIndex;
   releases: Release[];
   users: ConfigProfile[];
@@ -27,6 +29,7 @@ export function compileDefaultData(data: DefaultData): Engine {
   const releases = normalizeReleases(data.releases);
   const moduleAliases = buildModuleAliases(data.repos);
   return {
+    config: data,
     companies,
     releases,
     users: data.users.map((u) => {
@@ -54,3 +57,4 @@ export function compileDefaultData(data: DefaultData): Engine {
 
 /** The engine before any config is loaded: everyone is `*independent`, there are no releases. */
 export const EMPTY_ENGINE: Engine = compileDefaultData({ users: [], companies: [], releases: [], repos: [], project_types: [] });
+

@@ -29,6 +29,18 @@ export interface ProcessedRecord {
   fields: Record<string, unknown>;
 }
 
+/**
+ * What post-processing learned about a record from other records, applied whenever the record is
+ * processed: a commit counts when its review merged (`date`), a mark contradicted by a later core
+ * reviewer's vote (`disagreement`), how often and when last a blueprint was mentioned.
+ */
+export interface Derived {
+  date?: number;
+  disagreement?: boolean;
+  mention_count?: number;
+  mention_date?: number;
+}
+
 export const authorOf = (raw: RawRecord): Author => ({
   email: raw.author_email ?? null,
   name: raw.author_name ?? null,
@@ -39,21 +51,24 @@ export const authorOf = (raw: RawRecord): Author => ({
 });
 
 /**
- * Attributes a record to its profile's person and company at the record's date, then overlays
- * its correction.
+ * Attributes a record to its profile's person and company at the record's date (a commit's merge
+ * date when post-processing found one), then overlays its correction.
  */
-export function processRecord(engine: Engine, raw: RawRecord, profile: Profile, correction?: Correction): ProcessedRecord {
+export function processRecord(engine: Engine, raw: RawRecord, profile: Profile, correction?: Correction, derived: Derived = {}): ProcessedRecord {
   const email = raw.author_email?.trim().toLowerCase() ?? null;
+  const date = derived.date ?? raw.date;
   const fields: Record<string, unknown> = {
     ...raw,
+    ...derived,
+    ...(date !== raw.date ? { commit_date: raw.date } : {}),
     author_email: email,
     author_name: raw.author_name?.trim() || profile.user_name,
     module: canonicalModule(engine.moduleAliases, raw.module),
     loc: raw.loc ?? 0,
     user_id: profile.user_id,
     user_name: profile.user_name,
-    company_name: attributeCompany(profile, raw.date, email, engine.companies),
-    release: raw.release?.toLowerCase() ?? releaseAt(engine.releases, raw.date) ?? "",
+    company_name: attributeCompany(profile, date, email, engine.companies),
+    release: raw.release?.toLowerCase() ?? releaseAt(engine.releases, date) ?? "",
   };
   if (correction) {
     for (const field of CORRECTABLE_FIELDS) if (correction[field] !== undefined) fields[field] = correction[field];
@@ -62,9 +77,9 @@ export function processRecord(engine: Engine, raw: RawRecord, profile: Profile, 
   return {
     primary_key: raw.primary_key,
     record_type: raw.record_type,
-    date: raw.date,
-    day: dayOf(raw.date),
-    week: weekOf(raw.date),
+    date,
+    day: dayOf(date),
+    week: weekOf(date),
     profile_seq: profile.seq,
     user_id: String(fields.user_id),
     author_name: String(fields.author_name),
