@@ -66,6 +66,16 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
+      // The admin tools (npm run contrib:import-git) against a real git repository and the worker on 127.0.0.1:8797.
+      {
+        test: {
+          name: "tools",
+          include: ["test/tools/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+        },
+      },
       // The dashboard in headless Chromium against a worker on 127.0.0.1 (skipped without Chromium).
       {
         test: {

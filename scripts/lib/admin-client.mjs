@@ -20,13 +20,24 @@ export function takeBaseUrl(args) {
   return url.replace(/\/$/, "");
 }
 
+/** Calls the service with the admin secret; returns the status and the answer's text. */
+export async function adminRequest(url, method, body) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${adminToken()}`, ...(body ? { "content-type": "application/json" } : {}) },
+      body,
+    });
+  } catch (error) {
+    throw new Error(`${method} ${url}: ${error.cause?.message ?? error.message} (is the service running there? --url or $EDGESTATS_URL)`);
+  }
+  return { ok: res.ok, status: res.status, text: await res.text() };
+}
+
 /** Calls the service with the admin secret, prints the answer, and fails the process on a non-2xx. */
 export async function adminCall(url, method, body) {
-  const res = await fetch(url, {
-    method,
-    headers: { authorization: `Bearer ${adminToken()}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body,
-  });
-  console.log(await res.text());
+  const res = await adminRequest(url, method, body);
+  console.log(res.text);
   if (!res.ok) process.exitCode = 1;
 }

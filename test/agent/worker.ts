@@ -1,6 +1,6 @@
-// The real collector for the agent's end-to-end tests: wrangler's programmatic API on 127.0.0.1
-// (port 8796 unless AGENT_E2E_PORT says otherwise), in a persist dir of its own that a restart
-// keeps, with every D1 database migrated.
+// The real service for end-to-end tests in Node (the agent's, the admin tools'): wrangler's
+// programmatic API on 127.0.0.1 (port 8796 unless AGENT_E2E_PORT or the caller says otherwise), in
+// a persist dir of its own that a restart keeps, with every D1 database migrated.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync } from "node:fs";
 import net from "node:net";
@@ -18,7 +18,6 @@ const toolEnv = {
 };
 const wranglerBin = path.join(root, "node_modules/wrangler/bin/wrangler.js");
 const config = path.join(root, "wrangler.toml");
-const persistDir = path.join(root, "test-artifacts/agent-e2e-state");
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,8 +35,12 @@ export interface Collector {
   admin<T>(p: string, init?: RequestInit): Promise<T>;
 }
 
-/** A fresh collector: state wiped and migrated; start() and stop() keep the state between them. */
-export function freshCollector(): Collector {
+/**
+ * A fresh collector: state wiped and migrated; start() and stop() keep the state between them.
+ * Tests of other projects, which may run at the same time, take their own port and state.
+ */
+export function freshCollector({ port = PORT, state = "agent-e2e-state" }: { port?: number; state?: string } = {}): Collector {
+  const persistDir = path.join(root, "test-artifacts", state);
   // wrangler.toml serves the dashboard's build as assets; npm test builds it first.
   if (!existsSync(path.join(root, "public/index.html"))) {
     const r = spawnSync(process.execPath, [path.join(root, "node_modules/vite/bin/vite.js"), "build", "--logLevel", "warn"], { cwd: root, encoding: "utf8" });
@@ -54,20 +57,20 @@ export function freshCollector(): Collector {
     if (r.status !== 0) throw new Error(`migrating ${db} failed:\n${r.stdout}\n${r.stderr}`);
   }
   Object.assign(process.env, toolEnv);
-  const origin = `http://127.0.0.1:${PORT}`;
+  const origin = `http://127.0.0.1:${port}`;
   let worker: { dispose(): Promise<void> } | null = null;
   const plain = (value: string) => ({ type: "plain_text" as const, value });
   return {
     origin,
     async start() {
-      for (let i = 0; !(await portFree(PORT)); i++) {
-        if (i > 50) throw new Error(`127.0.0.1:${PORT} is in use (set AGENT_E2E_PORT to another port)`);
+      for (let i = 0; !(await portFree(port)); i++) {
+        if (i > 50) throw new Error(`127.0.0.1:${port} is in use`);
         await new Promise((r) => setTimeout(r, 100));
       }
       const { unstable_startWorker } = await import("wrangler");
       const started = await unstable_startWorker({
         config,
-        dev: { server: { hostname: "127.0.0.1", port: PORT }, inspector: false, persist: persistDir, logLevel: "warn", watch: false },
+        dev: { server: { hostname: "127.0.0.1", port }, inspector: false, persist: persistDir, logLevel: "warn", watch: false },
         bindings: {
           ADMIN_TOKEN: plain(ADMIN_TOKEN),
           LIMIT_NEW_INSTALLATIONS_PER_HOUR: plain("1000000"),
