@@ -34,6 +34,19 @@ export const ProcessorSourceSchema = z.object({
   next_run_at: z.string(),
   failures: z.int(),
   last_error: z.string().nullable(),
+  /** What the source's newest step did and cost (kept a week). */
+  last_step: z
+    .object({
+      started_at: z.string(),
+      ms: z.int(),
+      requests: z.int(),
+      queries: z.int(),
+      fetched: z.int(),
+      stored: z.int(),
+      rows_read: z.int(),
+      rows_written: z.int(),
+    })
+    .nullable(),
 });
 
 export const ProcessorStatusSchema = z.object({

@@ -207,3 +207,26 @@ export const launchpadPeople = sqliteTable("launchpad_people", {
   /** Epoch milliseconds. */
   fetchedAt: integer("fetched_at").notNull(),
 });
+
+/** What each committed step of the processor did and cost (kept a week): for operators and the benchmark. */
+export const processorSteps = sqliteTable(
+  "processor_steps",
+  {
+    sourceId: text("source_id").notNull(),
+    /** The version the step committed. */
+    version: integer("version").notNull(),
+    /** Epoch milliseconds. */
+    startedAt: integer("started_at").notNull(),
+    /** Wall time of the step, fetching and storing. */
+    ms: integer("ms").notNull(),
+    /** HTTP requests sent (each a subrequest), and D1 statements run. */
+    requests: integer("requests").notNull(),
+    queries: integer("queries").notNull(),
+    /** Records the source gave, and those stored new or changed. */
+    fetched: integer("fetched").notNull(),
+    stored: integer("stored").notNull(),
+    rowsRead: integer("rows_read").notNull(),
+    rowsWritten: integer("rows_written").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.version] }), index("processor_steps_started_idx").on(t.startedAt)],
+);

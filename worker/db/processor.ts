@@ -262,3 +262,47 @@ export async function listSettledKeys(db: D1Database, keys: readonly string[]): 
   );
   return new Set(results.flatMap((r) => r.results.map((r) => r.key)));
 }
+
+export interface StepLog {
+  sourceId: string;
+  version: number;
+  startedAt: number;
+  ms: number;
+  requests: number;
+  queries: number;
+  fetched: number;
+  stored: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+export async function insertStepLog(db: D1Database, step: StepLog): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO processor_steps (source_id, version, started_at, ms, requests, queries, fetched, stored, rows_read, rows_written)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    )
+    .bind(step.sourceId, step.version, step.startedAt, step.ms, step.requests, step.queries, step.fetched, step.stored, step.rowsRead, step.rowsWritten)
+    .run();
+}
+
+/** Drops the step log older than `before` (epoch ms). */
+export async function pruneStepLog(db: D1Database, before: number): Promise<number> {
+  return (await db.prepare("DELETE FROM processor_steps WHERE started_at < ?").bind(before).run()).meta.changes;
+}
+
+/** The newest step of each source. */
+export async function listLastSteps(db: D1Database): Promise<Map<string, StepLog>> {
+  const { results } = await db
+    .prepare(
+      `SELECT s.* FROM processor_steps AS s
+       JOIN (SELECT source_id, max(version) AS version FROM processor_steps GROUP BY source_id) AS m USING (source_id, version)`,
+    )
+    .all<{ source_id: string; version: number; started_at: number; ms: number; requests: number; queries: number; fetched: number; stored: number; rows_read: number; rows_written: number }>();
+  return new Map(
+    results.map((r) => [
+      r.source_id,
+      { sourceId: r.source_id, version: r.version, startedAt: r.started_at, ms: r.ms, requests: r.requests, queries: r.queries, fetched: r.fetched, stored: r.stored, rowsRead: r.rows_read, rowsWritten: r.rows_written },
+    ]),
+  );
+}

@@ -3,13 +3,24 @@
 // one Queue message for its next step.
 import { processorConfig } from "../config";
 import { currentEngine } from "../contrib/sync";
-import { type ProcessorSource, listCursors, listDueSources, makeSourcesDue, markSourcesQueued, syncProcessorSources, listProcessorSources } from "../db/processor";
+import {
+  type ProcessorSource,
+  listCursors,
+  listDueSources,
+  listProcessorSources,
+  makeSourcesDue,
+  markSourcesQueued,
+  pruneStepLog,
+  syncProcessorSources,
+} from "../db/processor";
 import { type DiscoveredRepo, planSources } from "../domain/contrib/sources/plan";
 import type { DiscoveryCursor } from "./projects";
 import type { ProcessorMessage } from "./step";
 
 /** A queued or running step that has not moved for this long lost its message: it is sent again. */
 export const LOST_AFTER_MS = 30 * 60 * 1000;
+/** How long the step log is kept. */
+const STEP_LOG_MS = 7 * 86_400_000;
 /** Messages sent per planning (a Queue takes 100 per sendBatch). */
 const MAX_DUE = 5000;
 
@@ -42,8 +53,9 @@ export async function queueDueSources(env: Env, queue: Queue<ProcessorMessage>, 
   return due.length;
 }
 
-/** The hourly run: sync the sources with the config, then queue what is due. */
+/** The hourly run: sync the sources with the config, then queue what is due (and forget steps older than a week). */
 export async function planProcessorRun(env: Env, now: number): Promise<PlanResult> {
+  await pruneStepLog(env.CONTRIB_DB, now - STEP_LOG_MS);
   const synced = await syncSources(env, now);
   if (!synced) return { sources: 0, added: 0, retired: 0, queued: 0, note: "no default data is loaded" };
   return { ...synced, queued: await queueDueSources(env, env.PROCESSOR_QUEUE as Queue<ProcessorMessage>, now) };

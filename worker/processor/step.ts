@@ -10,11 +10,13 @@ import {
   type ProcessorSource,
   addRecordsStored,
   findProcessorSource,
+  insertStepLog,
   isClaimConflict,
   markSourceRunning,
   recordSourceFailure,
   stepCommitWrites,
 } from "../db/processor";
+import { meteredD1 } from "../db/metered";
 import { INTERVAL_SECONDS, type SourceKind } from "../domain/contrib/sources/plan";
 import { gerritStep } from "./gerrit";
 import { gitStep } from "./git";
@@ -76,10 +78,11 @@ export const retryDelayMs = (failures: number) => Math.min(2 ** failures, 24) * 
 
 /** Runs one step. Throws when the step failed; the caller retries the message. */
 export async function runStep(env: Env, message: ProcessorMessage, deps: StepDeps): Promise<{ outcome: StepOutcome; stored: number; fetched: number }> {
-  const db = env.CONTRIB_DB;
+  const now = deps.now();
+  const requestsBefore = deps.http.stats.requests;
+  const { db, meter } = meteredD1(env.CONTRIB_DB);
   const source = await findProcessorSource(db, message.source);
   const engine = await currentEngine(db);
-  const now = deps.now();
   if (!source || !engine || source.version !== message.version || !(await markSourceRunning(db, source.id, source.version, now))) {
     return { outcome: "skipped", stored: 0, fetched: 0 };
   }
@@ -106,6 +109,18 @@ export async function runStep(env: Env, message: ProcessorMessage, deps: StepDep
     throw error;
   }
   await addRecordsStored(db, source.id, stored);
+  await insertStepLog(env.CONTRIB_DB, {
+    sourceId: source.id,
+    version: source.version + 1,
+    startedAt: now,
+    ms: deps.now() - now,
+    requests: deps.http.stats.requests - requestsBefore,
+    queries: meter.queries,
+    fetched: records.length,
+    stored,
+    rowsRead: meter.rowsRead,
+    rowsWritten: meter.rowsWritten,
+  });
   if (!result.done) {
     await deps.queue.send({ source: source.id, version: source.version + 1 });
     return { outcome: "advanced", stored, fetched: records.length };

@@ -2,7 +2,7 @@
 // records stored, next run and last error; and a run now, of everything or of a selection.
 import { Hono } from "hono";
 import { ProcessorRunRequestSchema, ProcessorStatusQuerySchema, type ProcessorStatus } from "../../schemas/contrib/processor";
-import { listProcessorSources, type ProcessorSource } from "../db/processor";
+import { type ProcessorSource, type StepLog, listLastSteps, listProcessorSources } from "../db/processor";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppEnv } from "../http/app-env";
 import { parseJsonBody } from "../http/body";
@@ -20,7 +20,21 @@ const moduleOf = (s: ProcessorSource) => {
   return target.module ?? target.project ?? target.organization;
 };
 
-const toWire = (s: ProcessorSource): ProcessorStatus["sources"][number] => ({
+const stepToWire = (step: StepLog | undefined) =>
+  step
+    ? {
+        started_at: new Date(step.startedAt).toISOString(),
+        ms: step.ms,
+        requests: step.requests,
+        queries: step.queries,
+        fetched: step.fetched,
+        stored: step.stored,
+        rows_read: step.rowsRead,
+        rows_written: step.rowsWritten,
+      }
+    : null;
+
+const toWire = (s: ProcessorSource, step: StepLog | undefined): ProcessorStatus["sources"][number] => ({
   id: s.id,
   kind: s.kind as ProcessorStatus["sources"][number]["kind"],
   target: s.target as Record<string, unknown>,
@@ -33,6 +47,7 @@ const toWire = (s: ProcessorSource): ProcessorStatus["sources"][number] => ({
   next_run_at: new Date(s.nextRunAt).toISOString(),
   failures: s.failures,
   last_error: s.lastError,
+  last_step: stepToWire(step),
 });
 
 processorAdmin.get("/", async (c) => {
@@ -40,7 +55,8 @@ processorAdmin.get("/", async (c) => {
   const sources = (await listProcessorSources(c.env.CONTRIB_DB, query)).filter((s) => !query.module || moduleOf(s) === query.module);
   const summary: Record<string, number> = {};
   for (const s of sources) summary[s.status] = (summary[s.status] ?? 0) + 1;
-  return c.json({ status: "ok", summary, sources: sources.map(toWire) } satisfies ProcessorStatus);
+  const steps = await listLastSteps(c.env.CONTRIB_DB);
+  return c.json({ status: "ok", summary, sources: sources.map((s) => toWire(s, steps.get(s.id))) } satisfies ProcessorStatus);
 });
 
 processorAdmin.post("/run", async (c) => {

@@ -305,6 +305,14 @@ describe("the admin API", () => {
       last_error: null,
     });
     expect(Date.parse(body.sources[0]!.next_run_at as string)).toBeGreaterThan(Date.now() + 3_500_000);
+    const step = body.sources[0]!.last_step as Record<string, number>;
+    // Two Gerrit pages, and a Launchpad lookup for each author the config does not know.
+    expect(step).toMatchObject({ requests: remotes.calls.length, fetched: 25, stored: 25 });
+    expect(remotes.callsTo("https://review.example/")).toHaveLength(2);
+    expect(step.queries).toBeGreaterThan(5);
+    expect(step.rows_read).toBeGreaterThan(0);
+    expect(step.rows_written).toBeGreaterThanOrEqual(25);
+    expect(body.sources[1]!.last_step).toBeNull();
     expect((await (await admin("GET", "/processor?kind=git")).json<{ sources: unknown[] }>()).sources).toHaveLength(1);
   });
 
