@@ -233,7 +233,7 @@ async function postProcess(
 
   // Disagreements: every review a changed vote belongs to, and those a newcomer voted on.
   const reviews = new Set(changed.filter((i) => i.raw.record_type === "mark" && i.raw.review_id).map((i) => i.raw.review_id!));
-  for (const c of newcomers) for (const review of await listReviewsVotedOn(db, c)) reviews.add(review);
+  for (const review of await listReviewsVotedOn(db, newcomers)) reviews.add(review);
   if (reviews.size > 0) {
     const byRef = await follow(db, items, [...reviews].map(reviewRef), survivor);
     const votesByReview = [...byRef.values()].map((keys) => keys.map((k) => items.get(k)!).filter((i) => i?.raw.record_type === "mark"));

@@ -104,6 +104,8 @@ export const records = sqliteTable(
     index("records_profile_seq_idx").on(t.profileSeq),
     index("records_release_company_idx").on(t.release, t.companyName),
     index("records_user_id_idx").on(t.userId),
+    // A person's votes in a module, read again when they become one of its core reviewers.
+    index("records_profile_type_module_idx").on(t.profileSeq, t.recordType, t.module),
   ],
 );
 

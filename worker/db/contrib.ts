@@ -310,6 +310,11 @@ export function recordWrites(
            DO UPDATE SET records = records + excluded.records, loc = loc + excluded.loc`,
         )
         .bind(json),
+    );
+  }
+  // Only a key that lost records or lines can have come down to nothing.
+  for (const json of chunkJson(deltas.filter((d) => d.records < 0 || d.loc < 0), CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
       db
         .prepare(
           `DELETE FROM daily_totals WHERE records = 0 AND loc = 0 AND (day, release, module, company_name, user_id, record_type) IN
@@ -407,16 +412,21 @@ export function coreMarkWrites(db: D1Database, marks: readonly (CoreKey & { last
   );
 }
 
-/** The reviews a person voted on in a module and branch (to look at them again once the person is a core reviewer there). */
-export async function listReviewsVotedOn(db: D1Database, key: CoreKey): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT DISTINCT fields ->> '$.review_id' AS review_id FROM records
-       WHERE profile_seq = ?1 AND record_type = 'mark' AND module = ?2 AND fields ->> '$.branch' = ?3 AND fields ->> '$.review_id' IS NOT NULL`,
-    )
-    .bind(key.profile_seq, key.module, key.branch)
-    .all<{ review_id: string }>();
-  return results.map((r) => r.review_id);
+/** The reviews some people voted on in a module and branch each (to look at them again once they are core reviewers there). */
+export async function listReviewsVotedOn(db: D1Database, keys: readonly CoreKey[]): Promise<string[]> {
+  if (keys.length === 0) return [];
+  const results = await db.batch<{ review_id: string }>(
+    chunkJson(keys, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+      db
+        .prepare(
+          `SELECT DISTINCT r.fields ->> '$.review_id' AS review_id FROM json_each(?1) AS j
+           JOIN records AS r ON r.profile_seq = j.value ->> '$.profile_seq' AND r.record_type = 'mark' AND r.module = j.value ->> '$.module'
+           WHERE r.fields ->> '$.branch' = j.value ->> '$.branch' AND r.fields ->> '$.review_id' IS NOT NULL`,
+        )
+        .bind(json),
+    ),
+  );
+  return [...new Set(results.flatMap((r) => r.results.map((x) => x.review_id)))];
 }
 
 /**

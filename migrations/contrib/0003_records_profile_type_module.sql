@@ -1,0 +1,1 @@
+CREATE INDEX `records_profile_type_module_idx` ON `records` (`profile_seq`,`record_type`,`module`);
