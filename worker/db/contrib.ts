@@ -412,6 +412,15 @@ export function coreMarkWrites(db: D1Database, marks: readonly (CoreKey & { last
   );
 }
 
+/** Where a person is a core reviewer: the (module, branch) pairs of their ±2 votes since `sinceSeconds`. */
+export async function listCoreOf(db: D1Database, seq: number, sinceSeconds: number): Promise<[string, string][]> {
+  const { results } = await db
+    .prepare("SELECT module, branch FROM core_marks WHERE profile_seq = ? AND last_date >= ? ORDER BY module, branch")
+    .bind(seq, sinceSeconds)
+    .all<{ module: string; branch: string }>();
+  return results.map((r) => [r.module, r.branch]);
+}
+
 /** The reviews some people voted on in a module and branch each (to look at them again once they are core reviewers there). */
 export async function listReviewsVotedOn(db: D1Database, keys: readonly CoreKey[]): Promise<string[]> {
   if (keys.length === 0) return [];

@@ -3,7 +3,8 @@
 import { Hono } from "hono";
 import { AffiliationQuerySchema, AUTHOR_KEYS, parseIsoDay } from "../../schemas/contrib/api";
 import { currentEngine, findAffiliation } from "../contrib/sync";
-import { findProfileByUserId } from "../db/contrib";
+import { findProfileByUserId, listCoreOf } from "../db/contrib";
+import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import { toUserProfile } from "../domain/contrib/users";
 import type { AppEnv } from "../http/app-env";
@@ -15,7 +16,8 @@ export const contrib = new Hono<AppEnv>();
 contrib.get("/users/:user_id", async (c) => {
   const profile = await findProfileByUserId(c.env.CONTRIB_DB, c.req.param("user_id"));
   if (!profile) throw apiError(404, `no user with user_id "${c.req.param("user_id")}"`);
-  return c.json({ user: toUserProfile(profile, Math.floor(Date.now() / 1000)) });
+  const now = Math.floor(Date.now() / 1000);
+  return c.json({ user: toUserProfile(profile, now, await listCoreOf(c.env.CONTRIB_DB, profile.seq, now - CORE_WINDOW_SECONDS)) });
 });
 
 contrib.get("/affiliation", async (c) => {

@@ -52,6 +52,28 @@ describe("GET /api/1.0/users/<user_id>", () => {
     expect(body.user.gerrit_id).toBe("kbrandt");
   });
 
+  it("shows where a user is a core reviewer: a ±2 Code-Review within 90 days, per module and branch", async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const vote = (key: string, value: number, daysAgo: number, module: string, branch = "master") => ({
+      primary_key: key,
+      record_type: "mark" as const,
+      date: now - daysAgo * 86_400,
+      author_email: "ada@northwind.example",
+      module,
+      branch,
+      type: "Code-Review",
+      value,
+      review_id: `I${key}`,
+      patch: 1,
+    });
+    await postRecords([vote("c1", 2, 3, "core"), vote("c2", -2, 10, "core", "stable/birch"), vote("c3", 1, 1, "docs"), vote("c4", 2, 120, "tools")]);
+    const body = UserResponseSchema.parse(await (await call("/api/1.0/users/ada-marsh")).json());
+    expect(body.user.core).toEqual([
+      ["core", "master"],
+      ["core", "stable/birch"],
+    ]);
+  });
+
   it("answers 404 for an unknown user", async () => {
     const res = await call("/api/1.0/users/nobody");
     expect(res.status).toBe(404);
