@@ -46,7 +46,7 @@ const git = (...gitArgs: string[]) => {
 
 const branch = values.branch ?? git("rev-parse", "--abbrev-ref", "HEAD").trim();
 
-/** commit id → release, from the config's tag ranges for this module; `ignored` drops a commit. */
+/** commit id → release, from the config's tag ranges for this module. */
 function tagIndex(): Map<string, string> {
   const index = new Map<string, string>();
   if (!values.config) return index;
@@ -62,9 +62,9 @@ function tagIndex(): Map<string, string> {
 
 const releases = tagIndex();
 const commits = parseGitLog(git(...GIT_LOG_ARGS, branch));
+// A commit of an `ignored` range is stored under that release, which keeps it out of the statistics.
 const records: RawRecord[] = commits.flatMap((c) => {
   const release = releases.get(c.commit_id);
-  if (release === "ignored") return [];
   return commitRecords(c, { module, branch, ...(release ? { release } : {}) });
 });
 

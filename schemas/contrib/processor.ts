@@ -1,7 +1,7 @@
 // The processor's admin API: what it follows and how each source is doing, and a run on request.
 import { z } from "zod";
 
-export const SOURCE_KINDS = ["gerrit", "git", "launchpad-bugs", "launchpad-blueprints", "pipermail", "hyperkitty", "projects"] as const;
+export const SOURCE_KINDS = ["gerrit", "git", "git-tags", "launchpad-bugs", "launchpad-blueprints", "pipermail", "hyperkitty", "projects"] as const;
 export const SOURCE_STATUSES = ["idle", "queued", "running", "failed", "retired"] as const;
 
 /** `GET /api/1.0/admin/processor?kind=&status=&module=` */

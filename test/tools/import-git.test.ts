@@ -83,26 +83,27 @@ afterAll(async () => {
 });
 
 describe("npm run contrib:import-git", () => {
-  it("reads the repository with the processor's parser: releases from the config's tag ranges, co-authors, `ignored` dropped", () => {
+  it("reads the repository with the processor's parser: releases from the config's tag ranges, co-authors", () => {
     const r = importGit(repo, "--module", "ferry", "--config", configFile, "--dry-run");
     expect(r.status).toBe(0);
     const records = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((x) => [x.primary_key, x.release ?? null])).toEqual([
       [shas.after, null],
+      [shas.ignored, "ignored"],
       [`${shas.boat}ada@northwind.example`, "boat"],
       [`${shas.boat}bo.lin@southgate.example`, "boat"],
       [shas.first, null],
     ]);
-    expect(records[1]).toMatchObject({ record_type: "commit", module: "ferry", branch: "master", bug_id: ["1234567"], loc: 1 });
+    expect(records[2]).toMatchObject({ record_type: "commit", module: "ferry", branch: "master", bug_id: ["1234567"], loc: 1 });
   });
 
   it("uploads in batches through the admin API, and importing again stores nothing twice", () => {
     const first = importGit(repo, "--module", "ferry", "--config", configFile);
     expect(first.stderr).toBe("");
     expect(first.status).toBe(0);
-    expect(first.stdout.trim().split("\n").at(-1)).toBe(`${repo} (master) → ferry: 4/4 records of 4 commits, 4 added, 0 updated, 0 unchanged`);
+    expect(first.stdout.trim().split("\n").at(-1)).toBe(`${repo} (master) → ferry: 5/5 records of 4 commits, 5 added, 0 updated, 0 unchanged`);
     const again = importGit(repo, "--module", "ferry", "--config", configFile);
-    expect(again.stdout.trim().split("\n").at(-1)).toBe(`${repo} (master) → ferry: 4/4 records of 4 commits, 0 added, 0 updated, 4 unchanged`);
+    expect(again.stdout.trim().split("\n").at(-1)).toBe(`${repo} (master) → ferry: 5/5 records of 4 commits, 0 added, 0 updated, 5 unchanged`);
   });
 
   it("credits the imported commits to the people and companies of the config", async () => {

@@ -7,8 +7,10 @@ import type { RawRecord } from "../../schemas/contrib/records";
 import {
   type CoreKey,
   type RecordRow,
+  commitReleaseWrites,
   coreMarkWrites,
   derivedOf,
+  listCommitReleases,
   listCoreMarks,
   listProfilesBySeqs,
   listProfilesByKeys,
@@ -28,6 +30,7 @@ import { canonicalModule } from "../domain/contrib/modules";
 import {
   type Vote,
   blueprintOf,
+  commitRef,
   findDisagreements,
   isCoreVote,
   mergeDateOf,
@@ -53,6 +56,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** Statements that must commit with the records or not at all (a processor step's cursor and claim). */
   alongside?: D1PreparedStatement[];
+  /** Commit id → release, from a repo's tag ranges: stored, and applied to the commits (stored or to come). */
+  commitReleases?: { sourceId: string; releases: ReadonlyMap<string, string> };
 }
 
 /** A record in the batch's working set: as the source gave it, what was derived for it, who it is. */
@@ -101,7 +106,9 @@ export async function ingestRecords(db: D1Database, engine: Engine, raws: readon
     const row = rows.get(given.primary_key);
     items.set(given.primary_key, {
       raw: mergeWithStored(given, row ? rawOf(row) : undefined),
-      derived: row ? derivedOf(row) : {},
+      // A blueprint starts with no mentions, in the place processing puts them (so the mention
+      // counts written by SQL later replace them in place and the record reads back the same).
+      derived: row ? derivedOf(row) : blueprintOf(given) ? { mention_count: 0, mention_date: 0 } : {},
       seq: settled.profile(seqs[i]!).seq,
       bookSeq: seqs[i]!,
       before: row ? toProcessed(row) : null,
@@ -112,7 +119,9 @@ export async function ingestRecords(db: D1Database, engine: Engine, raws: readon
   const changed = [...items.values()].filter((item) => !item.before || JSON.stringify(storedRaw.get(item.raw.primary_key)) !== JSON.stringify(item.raw));
 
   const links = linkChanges(changed, storedRaw);
-  const coreMarks = await postProcess(db, engine, items, changed, (seq) => settled.profile(seq).seq);
+  const survivor = (seq: number) => settled.profile(seq).seq;
+  await applyCommitReleases(db, items, changed, options.commitReleases?.releases ?? new Map(), survivor);
+  const coreMarks = await postProcess(db, engine, items, changed, survivor);
 
   // Profiles of records that were not given: stored ones, unless the book holds them already.
   const outside = [...items.values()].filter((i) => !i.given).map((i) => i.seq);
@@ -133,6 +142,7 @@ export async function ingestRecords(db: D1Database, engine: Engine, raws: readon
     ...refWrites(db, links.dropped, links.added),
     ...coreMarkWrites(db, coreMarks),
     ...mentionWrites(db, [...links.blueprints]),
+    ...(options.commitReleases ? commitReleaseWrites(db, options.commitReleases.sourceId, options.commitReleases.releases) : []),
     ...(options.alongside ?? []),
   ]);
   const moved = await reattributeRecords(
@@ -194,6 +204,27 @@ async function follow(db: D1Database, items: Map<string, Item>, refs: readonly s
 }
 
 /**
+ * Commits take the release their repo's tag ranges give them: those a tag-range source just listed
+ * (found through their `commit:` links), and the batch's own commits by the ranges listed before.
+ */
+async function applyCommitReleases(
+  db: D1Database,
+  items: Map<string, Item>,
+  changed: readonly Item[],
+  listed: ReadonlyMap<string, string>,
+  survivor: (seq: number) => number,
+): Promise<void> {
+  if (listed.size > 0) await follow(db, items, [...listed.keys()].map(commitRef), survivor);
+  const ids = changed.filter((i) => i.raw.record_type === "commit" && i.raw.commit_id && !listed.has(i.raw.commit_id)).map((i) => i.raw.commit_id!);
+  const known = new Map([...(await listCommitReleases(db, ids)), ...listed]);
+  if (known.size === 0) return;
+  for (const item of items.values()) {
+    const release = item.raw.record_type === "commit" && item.raw.commit_id ? known.get(item.raw.commit_id) : undefined;
+    if (release !== undefined) item.derived = withDerived(item.derived, "release", release);
+  }
+}
+
+/**
  * Decides what the batch changes in post-processed fields (commit dates from merged reviews,
  * disagreement flags) and in core reviewers, adding the records it touches to `items`.
  */
@@ -206,14 +237,22 @@ async function postProcess(
 ): Promise<(CoreKey & { last_date: number })[]> {
   const moduleOf = (raw: RawRecord) => canonicalModule(engine.moduleAliases, raw.module);
 
-  // Merge dates: commits and the reviews they carry the Change-Id of, whichever came first.
-  const changeRefs = changed.filter((i) => i.raw.record_type === "commit" || i.raw.record_type === "review").flatMap((i) => refsOf(i.raw).filter((r) => r.startsWith("change:")));
+  // Merge dates: commits and the reviews they carry the Change-Id of, whichever came first. A
+  // commit seen on several branches counts from the earliest merge among them, so every branch it
+  // links to is looked at before its date is decided.
+  const changeRefsOf = (i: Item) => refsOf(i.raw).filter((r) => r.startsWith("change:"));
+  const changeRefs = changed.filter((i) => i.raw.record_type === "commit" || i.raw.record_type === "review").flatMap(changeRefsOf);
   if (changeRefs.length > 0) {
     const byRef = await follow(db, items, changeRefs, survivor);
-    for (const keys of byRef.values()) {
-      const linked = keys.map((k) => items.get(k)!).filter(Boolean);
-      const date = mergeDateOf(linked.map((i) => i.raw));
-      for (const item of linked) if (item.raw.record_type === "commit") item.derived = withDerived(item.derived, "date", date);
+    const commits = [...new Set([...byRef.values()].flat())].map((k) => items.get(k)!).filter((i) => i?.raw.record_type === "commit");
+    const more = [...new Set(commits.flatMap(changeRefsOf))].filter((r) => !byRef.has(r));
+    for (const [ref, keys] of await follow(db, items, more, survivor)) byRef.set(ref, keys);
+    for (const commit of commits) {
+      const dates = changeRefsOf(commit).flatMap((ref) => {
+        const date = mergeDateOf((byRef.get(ref) ?? []).map((k) => items.get(k)?.raw).filter((r): r is RawRecord => r !== undefined));
+        return date === undefined ? [] : [date];
+      });
+      commit.derived = withDerived(commit.derived, "date", dates.length > 0 ? Math.min(...dates) : undefined);
     }
   }
 

@@ -232,3 +232,11 @@ export const processorSteps = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.sourceId, t.version] }), index("processor_steps_started_idx").on(t.startedAt)],
 );
+
+/** The release of a commit by its repo's tag ranges (`releases` of a repo in the config), as a forge's API listed them. */
+export const commitReleases = sqliteTable("commit_releases", {
+  commitId: text("commit_id").primaryKey(),
+  release: text("release").notNull(),
+  /** The tag-range source that listed it. */
+  sourceId: text("source_id").notNull(),
+});

@@ -458,3 +458,27 @@ export function mentionWrites(db: D1Database, blueprintIds: readonly string[]): 
       .bind(json),
   );
 }
+
+/** The releases the tag ranges give some commits. */
+export async function listCommitReleases(db: D1Database, commitIds: readonly string[]): Promise<Map<string, string>> {
+  if (commitIds.length === 0) return new Map();
+  const results = await db.batch<{ commit_id: string; release: string }>(
+    chunkJson([...new Set(commitIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare("SELECT commit_id, release FROM commit_releases WHERE commit_id IN (SELECT value FROM json_each(?1))").bind(json),
+    ),
+  );
+  return new Map(results.flatMap((r) => r.results).map((r) => [r.commit_id, r.release]));
+}
+
+export function commitReleaseWrites(db: D1Database, sourceId: string, releases: ReadonlyMap<string, string>): D1PreparedStatement[] {
+  const rows = [...releases].map(([commit_id, release]) => ({ commit_id, release }));
+  return chunkJson(rows, CHUNK_ITEMS * 2, CHUNK_CHARS).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO commit_releases (commit_id, release, source_id)
+         SELECT j.value ->> '$.commit_id', j.value ->> '$.release', ?2 FROM json_each(?1) AS j WHERE true
+         ON CONFLICT (commit_id) DO UPDATE SET release = excluded.release, source_id = excluded.source_id`,
+      )
+      .bind(json, sourceId),
+  );
+}

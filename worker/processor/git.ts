@@ -6,6 +6,7 @@ import type { RawRecord } from "../../schemas/contrib/records";
 import { type GitCommit, commitRecords, parseGiteaCommits, parseGithubCommit, parseGithubCommitList } from "../domain/contrib/sources/git";
 import type { GitTarget } from "../domain/contrib/sources/plan";
 import { parseJsonText, SourceFormatError } from "../domain/contrib/sources/common";
+import { HttpStatusError } from "./http-client";
 import type { StepContext, StepFn, StepResult } from "./kinds";
 
 export interface GitCursor {
@@ -24,6 +25,20 @@ function records(commits: readonly GitCommit[], target: GitTarget): RawRecord[] 
   return commits.flatMap((c) => commitRecords(c, { module: target.module, branch: target.branch, ...(target.release ? { release: target.release } : {}) }));
 }
 
+/**
+ * The text of a walk's first request, or null when the repository has no commits yet: both forges
+ * answer 409 Conflict ("Git Repository is empty."), which is nothing to read rather than a failure
+ * (discovery lists new repositories before anything is pushed to them).
+ */
+async function firstAnswer(ctx: StepContext, url: string, headers: Record<string, string>): Promise<string | null> {
+  try {
+    return await ctx.http.getText(url, { headers });
+  } catch (error) {
+    if (error instanceof HttpStatusError && error.status === 409) return null;
+    throw error;
+  }
+}
+
 async function giteaStep(target: GitTarget, cursor: GitCursor | null, ctx: StepContext): Promise<StepResult<GitCursor>> {
   const head = cursor?.head ?? null;
   let walk = cursor?.walk ?? null;
@@ -32,7 +47,10 @@ async function giteaStep(target: GitTarget, cursor: GitCursor | null, ctx: StepC
     const params = new URLSearchParams({ sha: walk?.tip ?? target.branch, stat: "true", limit: String(GITEA_PAGE), page: String(walk?.page ?? 1) });
     if (head) params.set("not", head);
     const url = `${repoPath(target)}/commits?${params}`;
-    const commits = parseGiteaCommits(await ctx.http.getText(url, { headers: { accept: "application/json" } }), url);
+    const headers = { accept: "application/json" };
+    const text = walk ? await ctx.http.getText(url, { headers }) : await firstAnswer(ctx, url, headers);
+    if (text === null) return { records: out, cursor: { head, walk: null }, done: true };
+    const commits = parseGiteaCommits(text, url);
     if (!walk) {
       // The first page names the tip this walk follows; nothing new when it is the head already.
       if (commits.length === 0 || commits[0]!.commit_id === head) return { records: out, cursor: { head, walk: null }, done: true };
@@ -58,7 +76,8 @@ async function githubStep(target: GitTarget, cursor: GitCursor | null, ctx: Step
   let walk = cursor?.walk ?? null;
   if (!walk) {
     const url = `${repoPath(target)}/commits?${new URLSearchParams({ sha: target.branch, per_page: "1" })}`;
-    const [tip] = parseGithubCommitList(await ctx.http.getText(url, { headers: githubHeaders(ctx) }), url);
+    const text = await firstAnswer(ctx, url, githubHeaders(ctx));
+    const [tip] = text === null ? [] : parseGithubCommitList(text, url);
     if (!tip || tip.sha === head) return { records: [], cursor: { head, walk: null }, done: true };
     walk = { tip: tip.sha, page: 1 };
   }
@@ -69,12 +88,16 @@ async function githubStep(target: GitTarget, cursor: GitCursor | null, ctx: Step
   const text = await ctx.http.getText(url, { headers: githubHeaders(ctx) });
   const listed = head ? compareCommits(text, url) : parseGithubCommitList(text, url);
   const wanted = listed.filter((c) => c.parents <= 1);
-  const commits = await Promise.all(
+  // Settled, not raced: a step that fails has no request of its own still running after it.
+  const fetched = await Promise.allSettled(
     wanted.map(async ({ sha }) => {
       const one = `${repoPath(target)}/commits/${sha}`;
       return parseGithubCommit(await ctx.http.getText(one, { headers: githubHeaders(ctx) }), one);
     }),
   );
+  const failed = fetched.find((r) => r.status === "rejected");
+  if (failed) throw failed.reason;
+  const commits = fetched.map((r) => (r as PromiseFulfilledResult<GitCommit>).value);
   if (listed.length < GITHUB_PAGE) return { records: records(commits, target), cursor: { head: walk.tip, walk: null }, done: true };
   return { records: records(commits, target), cursor: { head, walk: { tip: walk.tip, page: walk.page + 1 } }, done: false };
 }

@@ -112,6 +112,13 @@ const HTTP_DATE_START = /^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*,? /i;
  * Seconds a Retry-After value asks for (RFC 9110 §10.2.3: delay-seconds or an HTTP-date), or null
  * when it is absent or unreadable. A date in the past asks for no wait.
  */
+/** Seconds until a spent rate limit resets (`x-ratelimit-remaining: 0` and `x-ratelimit-reset`, epoch seconds), else null. */
+export function rateLimitResetSeconds(response: Response, nowMs: number): number | null {
+  if (response.headers.get("x-ratelimit-remaining") !== "0") return null;
+  const reset = Number(response.headers.get("x-ratelimit-reset"));
+  return Number.isFinite(reset) && reset > 0 ? Math.max(1, Math.ceil(reset - nowMs / 1000)) : null;
+}
+
 export function retryAfterSeconds(value: string | null, nowMs: number): number | null {
   const text = value?.trim();
   if (!text) return null;
@@ -223,7 +230,13 @@ export class HttpClient {
     if (RETRIED_STATUSES.has(status)) {
       const asked = STATUSES_WITH_RETRY_AFTER.has(status) ? retryAfterSeconds(response.headers.get("Retry-After"), this.now()) : null;
       await discard(response);
-      return { done: false, status, reason: `HTTP ${status}`, askedSeconds: asked };
+      return { done: false, status, reason: `HTTP ${status}`, askedSeconds: asked ?? rateLimitResetSeconds(response, this.now()) };
+    }
+    // GitHub answers 403 when a rate limit is spent, saying when it resets: come back then.
+    const reset = status === 403 ? rateLimitResetSeconds(response, this.now()) : null;
+    if (reset !== null) {
+      await discard(response);
+      return { done: false, status, reason: "HTTP 403 (rate limit spent)", askedSeconds: reset };
     }
     throw new HttpStatusError(method, url, status, await this.readStart(response));
   }

@@ -18,6 +18,8 @@ export interface StepContext {
 
 export interface StepResult<C> {
   records: RawRecord[];
+  /** Commit id → release, from a repo's tag range (the `git-tags` kind). */
+  releases?: Map<string, string>;
   cursor: C;
   /** The source is up to date: no step follows until its next run. */
   done: boolean;

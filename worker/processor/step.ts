@@ -20,6 +20,7 @@ import { meteredD1 } from "../db/metered";
 import { INTERVAL_SECONDS, type SourceKind } from "../domain/contrib/sources/plan";
 import { gerritStep } from "./gerrit";
 import { gitStep } from "./git";
+import { gitTagsStep } from "./tags";
 import { HostLimiter, HttpClient, RetryLaterError } from "./http-client";
 import type { StepContext, StepFn } from "./kinds";
 import { addLaunchpadIds } from "./launchpad-people";
@@ -36,6 +37,7 @@ export interface ProcessorMessage {
 const STEPS: Record<SourceKind, StepFn<any, any>> = {
   gerrit: gerritStep,
   git: gitStep,
+  "git-tags": gitTagsStep,
   "launchpad-bugs": launchpadBugsStep,
   "launchpad-blueprints": launchpadBlueprintsStep,
   pipermail: pipermailStep,
@@ -102,7 +104,10 @@ export async function runStep(env: Env, message: ProcessorMessage, deps: StepDep
   });
   let stored: number;
   try {
-    const ingested = await ingestRecords(db, engine, records, now, { alongside: commit });
+    const ingested = await ingestRecords(db, engine, records, now, {
+      alongside: commit,
+      ...(result.releases ? { commitReleases: { sourceId: source.id, releases: result.releases } } : {}),
+    });
     stored = ingested.added + ingested.updated;
   } catch (error) {
     if (isClaimConflict(error)) return { outcome: "skipped", stored: 0, fetched: records.length };

@@ -146,6 +146,21 @@ describe("HttpClient.request", () => {
     expect(client.stats).toMatchObject({ requests: 2, retries: 1, waitedMs: 3000 });
   });
 
+  it("waits until a spent rate limit resets (GitHub's 403 with x-ratelimit-remaining: 0), and re-queues when that is far", async () => {
+    const soon = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(T0 / 1000 + 20) };
+    const { fetch } = scriptedFetch(status(403, soon, "API rate limit exceeded"), status(200, {}, "ok"));
+    const { client, slept } = makeClient(fetch);
+    expect(await client.getText(URL_A)).toBe("ok");
+    expect(slept).toEqual([20_000]);
+
+    const later = { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(T0 / 1000 + 1800) };
+    const { fetch: f2 } = scriptedFetch(status(403, later, "API rate limit exceeded"));
+    await expect(makeClient(f2).client.getText(URL_A)).rejects.toMatchObject({ name: "RetryLaterError", status: 403, retryAfterSeconds: 1800 });
+
+    const { fetch: f3 } = scriptedFetch(status(403, {}, "forbidden"));
+    await expect(makeClient(f3).client.getText(URL_A)).rejects.toMatchObject({ name: "HttpStatusError", status: 403 });
+  });
+
   it("waits until the HTTP-date of a 503's Retry-After", async () => {
     const at = new Date(T0 + 5_000).toUTCString();
     const { fetch } = scriptedFetch(status(503, { "Retry-After": at }), status(200));

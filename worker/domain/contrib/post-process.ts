@@ -12,17 +12,20 @@ export const CORE_WINDOW_SECONDS = 90 * 86_400;
 export const changeRef = (changeId: string, branch: string) => `change:${changeId}:${branch}`;
 export const reviewRef = (reviewKey: string) => `review:${reviewKey}`;
 export const blueprintRef = (id: string) => `bp:${id}`;
+export const commitRef = (commitId: string) => `commit:${commitId}`;
 
 /**
  * The links a record makes: a review to its Change-Id on its branch, a commit with exactly one
- * Change-Id to the same (on each branch it was seen on), a mark to its review, a commit or an
- * email to each blueprint it mentions.
+ * Change-Id to the same (on each branch it was seen on), a commit to its commit id (a co-authored
+ * commit has a record per person), a mark to its review, a commit or an email to each blueprint
+ * it mentions.
  */
 export function refsOf(raw: RawRecord): string[] {
   const refs: string[] = [];
   const branches = raw.branches ?? (raw.branch ? [raw.branch] : []);
   if (raw.record_type === "review" && raw.change_id?.[0] && raw.branch) refs.push(changeRef(raw.change_id[0], raw.branch));
   if (raw.record_type === "commit" && raw.change_id?.length === 1) for (const b of branches) refs.push(changeRef(raw.change_id[0]!, b));
+  if (raw.record_type === "commit" && raw.commit_id) refs.push(commitRef(raw.commit_id));
   if (raw.record_type === "mark" && raw.review_id) refs.push(reviewRef(raw.review_id));
   if (raw.record_type === "commit" || raw.record_type === "email") for (const bp of raw.blueprint_id ?? []) refs.push(blueprintRef(bp));
   return [...new Set(refs)];

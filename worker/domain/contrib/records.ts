@@ -36,6 +36,8 @@ export interface ProcessedRecord {
  */
 export interface Derived {
   date?: number;
+  /** A commit's release by its repo's tag ranges, as a forge listed them. */
+  release?: string;
   disagreement?: boolean;
   mention_count?: number;
   mention_date?: number;
@@ -68,7 +70,7 @@ export function processRecord(engine: Engine, raw: RawRecord, profile: Profile, 
     user_id: profile.user_id,
     user_name: profile.user_name,
     company_name: attributeCompany(profile, date, email, engine.companies),
-    release: raw.release?.toLowerCase() ?? releaseAt(engine.releases, date) ?? "",
+    release: raw.release?.toLowerCase() ?? derived.release ?? releaseAt(engine.releases, date) ?? "",
   };
   if (correction) {
     for (const field of CORRECTABLE_FIELDS) if (correction[field] !== undefined) fields[field] = correction[field];
@@ -92,11 +94,15 @@ export function processRecord(engine: Engine, raw: RawRecord, profile: Profile, 
   };
 }
 
+/** A repo's tag range named so makes its commits disappear from the statistics (Stackalytics' rule). */
+export const IGNORED_RELEASE = "ignored";
+
 /**
- * Whether a record counts in the totals. Commits of `*robots` (CI bots' merges) do not; they are
- * kept, so that a change of the config can make them count.
+ * Whether a record counts in the totals. Commits of `*robots` (CI bots' merges) and commits in an
+ * `ignored` tag range do not; they are kept, so that a change of the config can make them count.
  */
-export const isCounted = (r: Pick<ProcessedRecord, "record_type" | "company_name">) => !(r.record_type === "commit" && r.company_name === ROBOTS);
+export const isCounted = (r: Pick<ProcessedRecord, "record_type" | "company_name" | "release">) =>
+  !(r.record_type === "commit" && (r.company_name === ROBOTS || r.release === IGNORED_RELEASE));
 
 /** The grouping key of the daily totals, and what one record adds to it. */
 export interface TotalsDelta {

@@ -136,9 +136,17 @@ export function commitRecords(commit: GitCommit, ctx: CommitContext): RawRecord[
   const author: Coauthor = { author_name: truncate(commit.author_name, MAX_NAME_LENGTH), author_email: email };
   const people = uniqueBy([author, ...refs.coauthor], (p) => p.author_email).slice(0, MAX_PEOPLE);
   const record = commitRecord(commit, ctx, refs);
+  // The forge's account is the author's: a co-author's record carrying it would merge the two people.
+  const account = (person: Coauthor) => (commit.github_id && person === author ? { github_id: commit.github_id } : {});
   // A trailer naming only the author credits nobody else: the plain record, keyed by commit id.
-  if (people.length === 1) return [{ primary_key: commit.commit_id, ...author, ...record }];
-  return people.map((person) => ({ primary_key: commit.commit_id + person.author_email, ...person, ...record, coauthor: people.map((p) => ({ ...p })) }));
+  if (people.length === 1) return [{ primary_key: commit.commit_id, ...author, ...account(author), ...record }];
+  return people.map((person) => ({
+    primary_key: commit.commit_id + person.author_email,
+    ...person,
+    ...account(person),
+    ...record,
+    coauthor: people.map((p) => ({ ...p })),
+  }));
 }
 
 /** The fields every record of a commit shares. */
@@ -146,7 +154,6 @@ function commitRecord(commit: GitCommit, ctx: CommitContext, refs: CommitMessage
   return {
     record_type: "commit" as const,
     date: commit.date,
-    ...(commit.github_id ? { github_id: commit.github_id } : {}),
     module: ctx.module,
     branch: ctx.branch,
     branches: [ctx.branch],

@@ -3,7 +3,7 @@
 // Mailman 3 (HyperKitty) exports a month as a real mbox, with MIME bodies and encoded headers.
 import { RECORD_TEXT_LIMITS, type RawRecord } from "../../../../schemas/contrib/records";
 import { UNKNOWN_MODULE, canonicalModule } from "../modules";
-import { isValidEmail, truncate } from "./common";
+import { SourceFormatError, isValidEmail, truncate } from "./common";
 
 export interface MailMessage {
   from_email: string;
@@ -84,6 +84,18 @@ export function parseMbox(text: string): MailMessage[] {
   }
   flush();
   return messages;
+}
+
+/**
+ * The messages of a monthly archive as a server sent it. An archive is empty or begins with a
+ * separator line; anything else (an HTML error or login page served in its place) is not one.
+ */
+export function parseMboxArchive(text: string, source: string): MailMessage[] {
+  const start = text.replace(/^\s+/, "");
+  if (start !== "" && !SEPARATOR.test(start)) {
+    throw new SourceFormatError(source, `not an mbox archive; it began with ${JSON.stringify(start.slice(0, 80))}`);
+  }
+  return parseMbox(text);
 }
 
 interface Entity {

@@ -7,7 +7,8 @@ export type GerritTarget = { base: string; project: string; branch: string; modu
 /** A repository's commits through its forge's REST API: Gitea (`api` ends in /api/v1) or GitHub. */
 export type GitTarget = { forge: "gitea" | "github"; api: string; owner: string; repo: string; branch: string; module: string; release?: string };
 export type LaunchpadTarget = { project: string };
-export type MailTarget = { url: string; list: string };
+/** A mailing list; `modules` are those a message's subject is matched against (every followed repo's, discovered ones too). */
+export type MailTarget = { url: string; list: string; modules?: string[] };
 export type DiscoveryTarget = {
   organization: string;
   /** The Gerrit's REST base, or null for a GitHub organization. */
@@ -19,9 +20,13 @@ export type DiscoveryTarget = {
   launchpad: boolean;
 };
 
+/** A repo's tag range on its forge: the commits of `from..to` get `release`; `to` is a branch when the range ends at HEAD. */
+export type TagRangeTarget = Omit<GitTarget, "branch" | "release"> & { release: string; from: string; to: string; open: boolean };
+
 export type SourceSpec =
   | { id: string; kind: "gerrit"; target: GerritTarget }
   | { id: string; kind: "git"; target: GitTarget }
+  | { id: string; kind: "git-tags"; target: TagRangeTarget }
   | { id: string; kind: "launchpad-bugs"; target: LaunchpadTarget }
   | { id: string; kind: "launchpad-blueprints"; target: LaunchpadTarget }
   | { id: string; kind: "pipermail"; target: MailTarget }
@@ -43,6 +48,7 @@ export type FollowedRepo = ConfigRepo & { gerrit_project?: string };
 export const INTERVAL_SECONDS: Record<SourceKind, number> = {
   gerrit: 3600,
   git: 3600,
+  "git-tags": 3600,
   "launchpad-bugs": 3600,
   "launchpad-blueprints": 21_600,
   pipermail: 3600,
@@ -111,7 +117,8 @@ export function discoveryTarget(source: ConfigProjectSource, defaultGerrit: stri
     pattern: source.pattern ?? `^${source.organization}/.*`,
     exclude: source.exclude ?? [],
     defaultBranch: source.default_branch ?? null,
-    launchpad: source.launchpad_metrics !== false,
+    // Only a Gerrit's projects are Launchpad projects of the same name (Stackalytics' rule).
+    launchpad: gerrit !== null && source.launchpad_metrics !== false,
   };
 }
 
@@ -143,7 +150,8 @@ export function planSources(config: DefaultData, discovered: ReadonlyMap<string,
     specs.push({ id: discoverySourceId(source), kind: "projects", target: discoveryTarget(source, defaultGerrit) });
   }
   const launchpadProjects = new Set<string>();
-  for (const repo of followedRepos(config, discovered, defaultGerrit)) {
+  const repos = followedRepos(config, discovered, defaultGerrit);
+  for (const repo of repos) {
     const module = repo.module.toLowerCase();
     const defaultBranch = repo.default_branch ?? "master";
     const forge = forgeOf(repo.uri);
@@ -155,16 +163,25 @@ export function planSources(config: DefaultData, discovered: ReadonlyMap<string,
         specs.push({ id: `gerrit:${base}:${project}:${branch}`, kind: "gerrit", target: { base, project, branch, module, defaultBranch } });
       }
     }
+    if (forge) {
+      for (const range of repo.releases ?? []) {
+        const open = range.tag_to === "HEAD";
+        const to = open ? (range.branch ?? defaultBranch) : range.tag_to;
+        const release = range.release_name.toLowerCase();
+        specs.push({ id: `git-tags:${repo.uri}:${release}:${range.tag_from}..${range.tag_to}${open ? `@${to}` : ""}`, kind: "git-tags", target: { ...forge, module, release, from: range.tag_from, to, open } });
+      }
+    }
     if (repo.launchpad_name) for (const name of [repo.launchpad_name, ...(repo.aliases ?? [])]) launchpadProjects.add(name.toLowerCase());
   }
   for (const project of launchpadProjects) {
     specs.push({ id: `launchpad-bugs:${project}`, kind: "launchpad-bugs", target: { project } });
     specs.push({ id: `launchpad-blueprints:${project}`, kind: "launchpad-blueprints", target: { project } });
   }
+  const modules = [...new Set(repos.map((r) => r.module.toLowerCase()))].sort();
   for (const url of config.mail_lists ?? []) {
     const hyperkitty = /\/(?:archives|hyperkitty)\/list\//.test(url);
     const list = url.replace(/\/+$/, "").split("/").at(-1)!.split("@")[0]!;
-    specs.push({ id: `mail:${url}`, kind: hyperkitty ? "hyperkitty" : "pipermail", target: { url, list } });
+    specs.push({ id: `mail:${url}`, kind: hyperkitty ? "hyperkitty" : "pipermail", target: { url, list, modules } });
   }
   return specs;
 }
