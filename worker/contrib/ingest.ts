@@ -196,11 +196,17 @@ async function follow(db: D1Database, items: Map<string, Item>, refs: readonly s
   const targets = await listRefTargets(db, refs);
   const missing = targets.map((t) => t.primary_key).filter((k) => !items.has(k));
   addStored(items, await listRecordsByKeys(db, missing), survivor);
-  const byRef = new Map<string, string[]>();
-  for (const t of targets) byRef.set(t.ref, [...(byRef.get(t.ref) ?? []), t.primary_key]);
+  const byRef = new Map<string, Set<string>>();
+  const link = (ref: string, key: string) => {
+    let keys = byRef.get(ref);
+    if (!keys) byRef.set(ref, (keys = new Set()));
+    keys.add(key);
+  };
+  for (const t of targets) link(t.ref, t.primary_key);
   // Records of this batch link too, before their links are stored.
-  for (const item of items.values()) for (const ref of refsOf(item.raw)) if (refs.includes(ref) && !byRef.get(ref)?.includes(item.raw.primary_key)) byRef.set(ref, [...(byRef.get(ref) ?? []), item.raw.primary_key]);
-  return byRef;
+  const wanted = new Set(refs);
+  for (const item of items.values()) for (const ref of refsOf(item.raw)) if (wanted.has(ref)) link(ref, item.raw.primary_key);
+  return new Map([...byRef].map(([ref, keys]) => [ref, [...keys]]));
 }
 
 /**
