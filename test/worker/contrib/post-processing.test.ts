@@ -3,13 +3,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RawRecord } from "../../../schemas/contrib/records";
 import giteaText from "../../fixtures/contrib/forges/gitea-commits.json?raw";
 import gerritPage1Text from "../../fixtures/contrib/gerrit/changes-page-1.json?raw";
-import { processorConfig } from "../../../worker/config";
-import { findProcessorSource } from "../../../worker/db/processor";
 import { syncSources } from "../../../worker/processor/plan";
-import { type ProcessorMessage, type StepDeps, runStep, stepDeps } from "../../../worker/processor/step";
+import { runStep } from "../../../worker/processor/step";
 import { at, smallConfig } from "../../unit/contrib/fixtures";
 import { loadConfig, postRecords, resetAll } from "./helpers";
 import { FakeRemotes, gerritAnswer, gerritJson, jsonAnswer, launchpadKnowsNobody } from "./remotes";
+import { nextStep, snapshot, testDeps } from "./steps";
 
 beforeEach(async () => {
   await resetAll();
@@ -67,16 +66,6 @@ async function stored(primaryKey: string): Promise<Row> {
 const commitTotals = async () =>
   (await env.CONTRIB_DB.prepare("SELECT day, release, records, loc FROM daily_totals WHERE record_type = 'commit' ORDER BY day").all()).results;
 
-/** Everything post-processing writes, in a stable order. */
-async function snapshot() {
-  const q = (sql: string) => env.CONTRIB_DB.prepare(sql).all().then((r) => r.results);
-  return {
-    records: await q("SELECT primary_key, record_type, date, day, week, user_id, company_name, release, module, loc, raw, fields, derived FROM records ORDER BY primary_key"),
-    totals: await q("SELECT * FROM daily_totals ORDER BY day, release, module, company_name, user_id, record_type"),
-    refs: await q("SELECT * FROM record_refs ORDER BY ref, primary_key"),
-    cores: await q("SELECT * FROM core_marks ORDER BY profile_seq, module, branch"),
-  };
-}
 
 describe("merge dates", () => {
   it("counts a commit from when its review merged, whichever arrives first", async () => {
@@ -145,12 +134,7 @@ describe("merge dates through the processor's steps", () => {
   const GITEA = "git:https://git.harbor.example/harbor/ferry.git:master";
   const MERGED_CHANGE = "Ib170ff3dd72cd32fd34172b41a593acaa82df97b";
 
-  /** Step deps whose queue drops what it is sent: each source here is read in one step. */
-  function deps(): StepDeps {
-    const queue = { send: async () => undefined, sendBatch: async () => undefined } as unknown as Queue<ProcessorMessage>;
-    return { ...stepDeps(env, async () => undefined), queue, settings: processorConfig(env) };
-  }
-  const runOnce = async (id: string) => (await runStep(env, { source: id, version: (await findProcessorSource(env.CONTRIB_DB, id))!.version }, deps())).outcome;
+  const runOnce = async (id: string) => (await runStep(env, await nextStep(id), testDeps().deps)).outcome;
 
   it("dates a commit read from its forge by the merge of its review read from Gerrit, in either order", { timeout: 30_000 }, async () => {
     const forgeCommit = (JSON.parse(giteaText) as { sha: string; commit: { author: { date: string }; message: string } }[])[3]!;

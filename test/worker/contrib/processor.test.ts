@@ -4,15 +4,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DefaultData } from "../../../schemas/contrib/default-data";
 import page1Text from "../../fixtures/contrib/gerrit/changes-page-1.json?raw";
 import page2Text from "../../fixtures/contrib/gerrit/changes-page-2.json?raw";
-import { processorConfig } from "../../../worker/config";
 import { dispatchScheduled } from "../../../worker/cron/dispatcher";
 import { listJobRuns } from "../../../worker/db/analytic";
 import { findProcessorSource } from "../../../worker/db/processor";
 import { syncSources } from "../../../worker/processor/plan";
-import { type ProcessorMessage, type StepDeps, consumeProcessorMessages, runStep, stepDeps } from "../../../worker/processor/step";
+import { type ProcessorMessage, consumeProcessorMessages, runStep } from "../../../worker/processor/step";
 import { smallConfig } from "../../unit/contrib/fixtures";
 import { admin, loadConfig, resetAll } from "./helpers";
 import { FakeRemotes, gerritAnswer, gerritJson, jsonAnswer, launchpadKnowsNobody } from "./remotes";
+import { countByType, runToEnd, snapshot, testDeps } from "./steps";
 
 const GERRIT = "gerrit:https://review.example:harbor/ferry:master";
 const GITEA = "git:https://git.harbor.example/harbor/ferry.git:master";
@@ -50,50 +50,10 @@ beforeEach(async () => {
 });
 afterEach(() => vi.restoreAllMocks());
 
-/** Step deps whose queue keeps what it is sent, with settings changed as given. */
-function deps(settings: Partial<StepDeps["settings"]> = {}) {
-  const sent: ProcessorMessage[] = [];
-  const base = stepDeps(env, async () => undefined);
-  const queue = { send: async (m: ProcessorMessage) => void sent.push(m), sendBatch: async () => undefined } as unknown as Queue<ProcessorMessage>;
-  return { sent, deps: { ...base, queue, settings: { ...processorConfig(env), ...settings } } satisfies StepDeps };
-}
-
-/** Runs a source's steps one after another until it is done (or a step fails). */
-async function runToEnd(id: string, settings: Partial<StepDeps["settings"]> = {}) {
-  const { sent, deps: d } = deps(settings);
-  let message: ProcessorMessage = { source: id, version: (await findProcessorSource(env.CONTRIB_DB, id))!.version };
-  const outcomes: string[] = [];
-  for (;;) {
-    const { outcome } = await runStep(env, message, d);
-    outcomes.push(outcome);
-    if (outcome !== "advanced") return outcomes;
-    message = sent.at(-1)!;
-  }
-}
-
 async function setUp() {
   await loadConfig(config());
   await syncSources(env, Date.now());
 }
-
-/** Everything the processor stores about records, in a stable order. */
-async function snapshot() {
-  const q = (sql: string) => env.CONTRIB_DB.prepare(sql).all().then((r) => r.results);
-  return {
-    records: await q("SELECT primary_key, record_type, date, user_id, company_name, release, module, loc, fields, derived FROM records ORDER BY primary_key"),
-    totals: await q("SELECT * FROM daily_totals ORDER BY day, release, module, company_name, user_id, record_type"),
-    refs: await q("SELECT * FROM record_refs ORDER BY ref, primary_key"),
-    cores: await q("SELECT * FROM core_marks ORDER BY profile_seq, module, branch"),
-  };
-}
-
-const countByType = async () =>
-  Object.fromEntries(
-    (await env.CONTRIB_DB.prepare("SELECT record_type, count(*) AS n FROM records GROUP BY record_type").all<{ record_type: string; n: number }>()).results.map((r) => [
-      r.record_type,
-      r.n,
-    ]),
-  );
 
 const seconds = (gerritTime: string) => Date.parse(`${gerritTime.replace(" ", "T")}Z`) / 1000;
 
@@ -115,12 +75,12 @@ describe("the Gerrit source", () => {
   it("stores the same records and totals whether a run is cut after every page or not, and after a step that failed half-way", { timeout: 30_000 }, async () => {
     await setUp();
     gerritPages(remotes);
-    expect(await runToEnd(GERRIT, { pagesPerStep: 5 })).toEqual(["done"]);
+    expect(await runToEnd(GERRIT, { settings: { pagesPerStep: 5 } })).toEqual(["done"]);
     const whole = await snapshot();
 
     await resetAll();
     await setUp();
-    expect(await runToEnd(GERRIT, { pagesPerStep: 1 })).toEqual(["advanced", "done"]);
+    expect(await runToEnd(GERRIT, { settings: { pagesPerStep: 1 } })).toEqual(["advanced", "done"]);
     expect(await snapshot()).toEqual(whole);
 
     await resetAll();
@@ -128,7 +88,7 @@ describe("the Gerrit source", () => {
     // Page 2 is truncated once: the step fails after reading page 1 and stores nothing of it.
     let broken = true;
     remotes.on((url) => url.searchParams.get("S") === "3", () => (broken ? ((broken = false), new Response(")]}'\n[{\"id\":", { status: 200 })) : gerritAnswer(page2())));
-    const { deps: d } = deps({ pagesPerStep: 5 });
+    const { deps: d } = testDeps({ settings: { pagesPerStep: 5 } });
     await expect(runStep(env, { source: GERRIT, version: 0 }, d)).rejects.toThrow(/not JSON/);
     expect(await countByType()).toEqual({});
     expect((await findProcessorSource(env.CONTRIB_DB, GERRIT))!.cursor).toBeNull();
@@ -139,7 +99,7 @@ describe("the Gerrit source", () => {
   it("stores nothing twice when a step is delivered twice, one after the other or at once", { timeout: 30_000 }, async () => {
     await setUp();
     gerritPages(remotes);
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     expect((await runStep(env, { source: GERRIT, version: 0 }, d)).outcome).toBe("done");
     const once = await snapshot();
     expect((await runStep(env, { source: GERRIT, version: 0 }, d)).outcome).toBe("skipped");
@@ -164,7 +124,7 @@ describe("the Gerrit source", () => {
     messages.push({ id: "late", author: messages.at(-1)!.author, date: "2024-03-08 10:00:00.000000000", message: "Patch Set 2: Workflow+1", _revision_number: 2 });
     updated.updated = "2024-03-08 10:00:00.000000000";
     gerritPages(remotes, [[updated]]);
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     expect((await runStep(env, { source: GERRIT, version: 1 }, d)).outcome).toBe("done");
     const after = new URL(remotes.callsTo("https://review.example/changes/").at(-1)!.url).searchParams.get("q");
     expect(after).toBe(`project:harbor/ferry branch:master after:"2024-03-07 14:50:00 +0000"`);
@@ -192,7 +152,7 @@ describe("failures", () => {
     remotes.on("https://review.example/changes/", () => new Response("come back later", { status: 503, headers: { "retry-after": "120" } }));
     const batch = createMessageBatch<ProcessorMessage>("edgestats-processor", [{ id: "m1", timestamp: new Date(), attempts: 1, body: { source: GERRIT, version: 0 } }]);
     const retry = vi.spyOn(batch.messages[0]!, "retry");
-    await consumeProcessorMessages(batch, env, deps().deps);
+    await consumeProcessorMessages(batch, env, testDeps().deps);
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 120 });
     const source = await findProcessorSource(env.CONTRIB_DB, GERRIT);
     expect(source).toMatchObject({ cursor: null, version: 0, failures: 0 });
@@ -203,7 +163,7 @@ describe("failures", () => {
     await setUp();
     gerritPages(remotes);
     remotes.on("https://git.harbor.example/api/v1/", new Response("<html><body>502 Bad Gateway</body></html>", { status: 200, headers: { "content-type": "text/html" } }));
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     const attempts = d.settings.stepAttempts;
     const batch = createMessageBatch<ProcessorMessage>("edgestats-processor", [
       { id: "git", timestamp: new Date(), attempts, body: { source: GITEA, version: 0 } },
@@ -225,7 +185,7 @@ describe("failures", () => {
     remotes.on("https://review.example/changes/", gerritAnswer({ not: "a list" }));
     const batch = createMessageBatch<ProcessorMessage>("edgestats-processor", [{ id: "m", timestamp: new Date(), attempts: 2, body: { source: GERRIT, version: 0 } }]);
     const retry = vi.spyOn(batch.messages[0]!, "retry");
-    await consumeProcessorMessages(batch, env, deps().deps);
+    await consumeProcessorMessages(batch, env, testDeps().deps);
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 60 });
     expect((await findProcessorSource(env.CONTRIB_DB, GERRIT))!.lastError).toMatch(/attempt 2: SourceFormatError: .*unexpected answer at changes: /);
   });
@@ -243,7 +203,7 @@ describe("Launchpad lookups of unknown authors", () => {
     expect(asked).toBeGreaterThan(0);
 
     await env.CONTRIB_DB.prepare("UPDATE processor_sources SET cursor = NULL").run();
-    await runStep(env, { source: GERRIT, version: 1 }, deps().deps);
+    await runStep(env, { source: GERRIT, version: 1 }, testDeps().deps);
     expect(remotes.callsTo("https://api.launchpad.net/1.0/people").length).toBe(asked);
   });
 

@@ -16,14 +16,14 @@ import tasksPage2Text from "../../fixtures/contrib/launchpad/search-tasks-page-2
 import hyperkittyText from "../../fixtures/contrib/mail/hyperkitty-2024-02.mbox?raw";
 import pipermailJulyText from "../../fixtures/contrib/mail/pipermail-2012-July.txt?raw";
 import pipermailIndexText from "../../fixtures/contrib/mail/pipermail-index.html?raw";
-import { processorConfig } from "../../../worker/config";
 import { findProcessorSource, listProcessorSources } from "../../../worker/db/processor";
 import { SourceFormatError } from "../../../worker/domain/contrib/sources/common";
 import { syncSources } from "../../../worker/processor/plan";
-import { type ProcessorMessage, type StepDeps, consumeProcessorMessages, runStep, stepDeps } from "../../../worker/processor/step";
+import { type ProcessorMessage, consumeProcessorMessages, runStep } from "../../../worker/processor/step";
 import { smallConfig } from "../../unit/contrib/fixtures";
 import { loadConfig, resetAll } from "./helpers";
 import { FakeRemotes, gerritAnswer, gerritJson, gzip, jsonAnswer, launchpadKnowsNobody } from "./remotes";
+import { type RunOptions, countByType, nextStep, runToEnd, snapshot, testDeps } from "./steps";
 
 const TIDES = "git:https://git.harbor.example/harbor/tides.git:main";
 const TIDES_REVIEWS = "gerrit:https://review.example:harbor/tides:main";
@@ -71,55 +71,6 @@ async function setUp(data: DefaultData = config()) {
   await loadConfig(data);
   await syncSources(env, Date.now());
 }
-
-interface RunOptions {
-  settings?: Partial<StepDeps["settings"]>;
-  /** The clock the steps run at (epoch ms). */
-  now?: number;
-}
-
-/** Step deps whose queue keeps what it is sent, with settings and clock changed as given. */
-function deps({ settings = {}, now }: RunOptions = {}) {
-  const sent: ProcessorMessage[] = [];
-  const base = stepDeps(env, async () => undefined);
-  const queue = { send: async (m: ProcessorMessage) => void sent.push(m), sendBatch: async () => undefined } as unknown as Queue<ProcessorMessage>;
-  const clock = now === undefined ? {} : { now: () => now };
-  return { sent, deps: { ...base, ...clock, queue, settings: { ...processorConfig(env), ...settings } } satisfies StepDeps };
-}
-
-/** The message of a source's next step. */
-const nextStep = async (id: string): Promise<ProcessorMessage> => ({ source: id, version: (await findProcessorSource(env.CONTRIB_DB, id))!.version });
-
-/** Runs a source's steps one after another until it is done (or a step fails). */
-async function runToEnd(id: string, options: RunOptions = {}) {
-  const { sent, deps: d } = deps(options);
-  let message = await nextStep(id);
-  const outcomes: string[] = [];
-  for (;;) {
-    const { outcome } = await runStep(env, message, d);
-    outcomes.push(outcome);
-    if (outcome !== "advanced") return outcomes;
-    message = sent.at(-1)!;
-  }
-}
-
-/** Everything the processor stores about records, in a stable order. */
-async function snapshot() {
-  const q = (sql: string) => env.CONTRIB_DB.prepare(sql).all().then((r) => r.results);
-  return {
-    records: await q("SELECT primary_key, record_type, date, user_id, company_name, release, module, loc, fields, derived FROM records ORDER BY primary_key"),
-    totals: await q("SELECT * FROM daily_totals ORDER BY day, release, module, company_name, user_id, record_type"),
-    refs: await q("SELECT * FROM record_refs ORDER BY ref, primary_key"),
-  };
-}
-
-const countByType = async () =>
-  Object.fromEntries(
-    (await env.CONTRIB_DB.prepare("SELECT record_type, count(*) AS n FROM records GROUP BY record_type").all<{ record_type: string; n: number }>()).results.map((r) => [
-      r.record_type,
-      r.n,
-    ]),
-  );
 
 /** Stored records (as the API shows them: `fields`) by primary key. */
 async function storedRecords(): Promise<Record<string, Record<string, unknown>>> {
@@ -216,7 +167,7 @@ describe("a Gitea repository", () => {
     const before = await snapshot();
 
     branch.commits = [generatedCommit("bb", 1, Date.parse("2024-04-14T12:00:00Z")), generatedCommit("bb", 2, Date.parse("2024-04-14T12:00:00Z")), ...branch.commits];
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     expect(await runStep(env, await nextStep(TIDES), d)).toMatchObject({ outcome: "done", stored: 2, fetched: 2 });
     const asked = giteaCalls().at(-1)!;
     expect([asked.get("sha"), asked.get("not"), asked.get("page")]).toEqual(["main", MERGE, "1"]);
@@ -239,7 +190,7 @@ describe("a Gitea repository", () => {
     await runToEnd(TIDES);
 
     branch.commits = [generatedCommit("bb", 1, Date.parse("2024-04-14T12:00:00Z")), ...branch.commits];
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     expect(await runStep(env, await nextStep(TIDES), d)).toMatchObject({ outcome: "done", stored: 1, fetched: 1 });
     expect(giteaCalls()).toHaveLength(3);
     expect(await cursorOf(TIDES)).toEqual({ head: shaOf("bb", 1), walk: null });
@@ -259,7 +210,7 @@ describe("a Gitea repository", () => {
     await setUp();
     const branch = { commits: giteaHistory() };
     giteaServer(branch);
-    const { sent, deps: d } = deps({ settings: { pagesPerStep: 1 } });
+    const { sent, deps: d } = testDeps({ settings: { pagesPerStep: 1 } });
     expect((await runStep(env, await nextStep(TIDES), d)).outcome).toBe("advanced");
     expect(await cursorOf(TIDES)).toEqual({ head: null, walk: { tip: MERGE, page: 2 } });
     // A push while the walk is under way: the walk keeps following the tip it began with.
@@ -349,7 +300,7 @@ describe("a GitHub repository", () => {
 
     const added = githubNewCommit();
     Object.assign(branch, { tip: added, compare: [added] });
-    const { deps: d } = deps();
+    const { deps: d } = testDeps();
     expect(await runStep(env, await nextStep(BEACON), d)).toMatchObject({ outcome: "done", stored: 1, fetched: 1 });
     expect(githubPaths().slice(-3)).toEqual([`/commits?sha=main&per_page=1`, `/compare/${GH_MERGE}...${added.sha}?per_page=100&page=1`, `/commits/${added.sha}`]);
     expect((await storedRecords())[added.sha]).toMatchObject({ github_id: "ikaika-k", blueprint_id: ["beacon:daylight-dimming"] });
@@ -371,7 +322,7 @@ describe("a GitHub repository", () => {
         slowAnswered = true;
         return new Response(githubColoursText);
       });
-    await expect(runStep(env, await nextStep(BEACON), deps().deps)).rejects.toThrow(SourceFormatError);
+    await expect(runStep(env, await nextStep(BEACON), testDeps().deps)).rejects.toThrow(SourceFormatError);
     expect(slowAnswered).toBe(true);
   });
 });
@@ -471,7 +422,7 @@ describe("Launchpad bugs", () => {
       { id: "ghost", timestamp: new Date(), attempts: 1, body: await nextStep(GHOST_BUGS) },
       { id: "sahara", timestamp: new Date(), attempts: 1, body: await nextStep(SAHARA_BUGS) },
     ]);
-    await consumeProcessorMessages(batch, env, deps().deps);
+    await consumeProcessorMessages(batch, env, testDeps().deps);
     expect((await getQueueResult(batch, createExecutionContext())).explicitAcks.sort()).toEqual(["ghost", "sahara"]);
     expect(await findProcessorSource(env.CONTRIB_DB, GHOST_BUGS)).toMatchObject({ status: "idle", version: 1, recordsStored: 0, lastError: null, failures: 0 });
     expect(await countByType()).toEqual({ bugf: 3, bugr: 3 });
@@ -794,7 +745,7 @@ describe("a malformed answer", () => {
   ])("from %s fails the step with SourceFormatError and stores nothing", { timeout: 30_000 }, async (_what, id, serve, options = {}) => {
     await setUp(id.startsWith("projects:") ? projectsConfig() : config());
     await serve();
-    const { deps: d } = deps(options);
+    const { deps: d } = testDeps(options);
     const error = await runStep(env, await nextStep(id), d).then(
       () => null,
       (e: unknown) => e,
