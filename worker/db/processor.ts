@@ -157,9 +157,6 @@ export interface StepCommit {
   nextRunAt: number;
 }
 
-/** A claim that fails when another delivery committed this step: the whole transaction then stores nothing. */
-export class StepAlreadyCommitted extends Error {}
-
 export const isClaimConflict = (error: unknown) => /UNIQUE constraint failed: processor_claims/.test(String(error));
 
 /**
