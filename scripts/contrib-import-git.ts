@@ -92,10 +92,11 @@ function* batches(all: readonly RawRecord[]): Generator<RawRecord[]> {
 
 const totals = { added: 0, updated: 0, unchanged: 0 };
 let sent = 0;
+/** A progress line: rewritten in place on a terminal, one per batch otherwise. */
 const progress = (end = false) => {
   const line = `${repo} (${branch}) → ${module}: ${sent}/${records.length} records of ${commits.length} commits, ${totals.added} added, ${totals.updated} updated, ${totals.unchanged} unchanged`;
   if (process.stdout.isTTY) process.stdout.write(`\r${line}${end ? "\n" : ""}`);
-  else console.log(line);
+  else if (!end || records.length === 0) console.log(line);
 };
 for (const batch of batches(records)) {
   const res = await adminRequest(`${base}/api/1.0/admin/records`, "POST", JSON.stringify({ records: batch })).catch((error: Error) => fail(error.message));

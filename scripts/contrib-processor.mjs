@@ -25,14 +25,15 @@ function options(list, allowed) {
 
 const when = (iso) => (iso ? iso.replace("T", " ").slice(0, 16) : "-");
 
-function printStatus(body) {
+function printStatus(body, filtered) {
   const rows = body.sources.map((s) => [s.status, s.kind, s.id, String(s.steps), String(s.records_stored), when(s.last_run_at), when(s.next_run_at), s.last_error ?? ""]);
   const head = ["status", "kind", "source", "steps", "records", "last run", "next run", "last error"];
   const widths = head.map((h, i) => Math.min(72, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const line = (r) => r.map((c, i) => (i === r.length - 1 ? c : c.slice(0, widths[i]).padEnd(widths[i]))).join("  ");
   console.log(line(head));
   for (const r of rows) console.log(line(r));
-  console.log(`\n${Object.entries(body.summary).map(([k, v]) => `${v} ${k}`).join(", ") || "no sources: load a config, then run"}`);
+  const counts = Object.entries(body.summary).map(([k, v]) => `${v} ${k}`).join(", ");
+  console.log(`\n${counts || (filtered ? "no source matches" : "no sources: load a config (npm run contrib:config), then run")}`);
 }
 
 try {
@@ -43,7 +44,7 @@ try {
     if (!res.ok || o.json) {
       console.log(res.text);
       if (!res.ok) process.exitCode = 1;
-    } else printStatus(JSON.parse(res.text));
+    } else printStatus(JSON.parse(res.text), query.size > 0);
   } else if (command === "run") {
     const o = options(rest, ["source", "module", "kind"]);
     await adminCall(`${base}/api/1.0/admin/processor/run`, "POST", JSON.stringify(o));

@@ -185,7 +185,10 @@ export async function addRecordsStored(db: D1Database, id: string, count: number
   if (count > 0) await db.prepare("UPDATE processor_sources SET records_stored = records_stored + ? WHERE id = ?").bind(count, id).run();
 }
 
-/** A step failed: the error is kept; `failed` ends the run (it is due again at `nextRunAt`), else the step is retried. */
+/**
+ * A step failed: the error is kept; `failed` ends the run (it is due again at `nextRunAt`), else
+ * the source waits, queued, for the step's next delivery.
+ */
 export async function recordSourceFailure(
   db: D1Database,
   failure: { id: string; version: number; error: string; failed: boolean; now: number; nextRunAt: number },
@@ -193,7 +196,7 @@ export async function recordSourceFailure(
   await db
     .prepare(
       `UPDATE processor_sources SET last_error = ?3, updated_at = ?4,
-         status = CASE WHEN ?5 THEN 'failed' ELSE status END,
+         status = CASE WHEN ?5 THEN 'failed' ELSE 'queued' END,
          failures = failures + CASE WHEN ?5 THEN 1 ELSE 0 END,
          next_run_at = CASE WHEN ?5 THEN ?6 ELSE next_run_at END
        WHERE id = ?1 AND version = ?2`,

@@ -155,7 +155,7 @@ describe("failures", () => {
     await consumeProcessorMessages(batch, env, testDeps().deps);
     expect(retry).toHaveBeenCalledWith({ delaySeconds: 120 });
     const source = await findProcessorSource(env.CONTRIB_DB, GERRIT);
-    expect(source).toMatchObject({ cursor: null, version: 0, failures: 0 });
+    expect(source).toMatchObject({ status: "queued", cursor: null, version: 0, failures: 0 });
     expect(source!.lastError).toMatch(/HTTP 503/);
   });
 
