@@ -181,10 +181,6 @@ export function stepCommitWrites(db: D1Database, step: StepCommit): D1PreparedSt
   ];
 }
 
-export async function addRecordsStored(db: D1Database, id: string, count: number): Promise<void> {
-  if (count > 0) await db.prepare("UPDATE processor_sources SET records_stored = records_stored + ? WHERE id = ?").bind(count, id).run();
-}
-
 /**
  * A step failed: the error is kept; `failed` ends the run (it is due again at `nextRunAt`), else
  * the source waits, queued, for the step's next delivery.
@@ -276,14 +272,17 @@ export interface StepLog {
   rowsWritten: number;
 }
 
+/** Logs a committed step and adds the records it stored to its source's count. */
 export async function insertStepLog(db: D1Database, step: StepLog): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO processor_steps (source_id, version, started_at, ms, requests, queries, fetched, stored, rows_read, rows_written)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-    )
-    .bind(step.sourceId, step.version, step.startedAt, step.ms, step.requests, step.queries, step.fetched, step.stored, step.rowsRead, step.rowsWritten)
-    .run();
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO processor_steps (source_id, version, started_at, ms, requests, queries, fetched, stored, rows_read, rows_written)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      )
+      .bind(step.sourceId, step.version, step.startedAt, step.ms, step.requests, step.queries, step.fetched, step.stored, step.rowsRead, step.rowsWritten),
+    db.prepare("UPDATE processor_sources SET records_stored = records_stored + ? WHERE id = ?").bind(step.stored, step.sourceId),
+  ]);
 }
 
 /** Drops the step log older than `before` (epoch ms). */

@@ -8,7 +8,6 @@ import { ingestRecords } from "../contrib/ingest";
 import { currentEngine } from "../contrib/sync";
 import {
   type ProcessorSource,
-  addRecordsStored,
   findProcessorSource,
   insertStepLog,
   isClaimConflict,
@@ -113,7 +112,6 @@ export async function runStep(env: Env, message: ProcessorMessage, deps: StepDep
     if (isClaimConflict(error)) return { outcome: "skipped", stored: 0, fetched: records.length };
     throw error;
   }
-  await addRecordsStored(db, source.id, stored);
   await insertStepLog(env.CONTRIB_DB, {
     sourceId: source.id,
     version: source.version + 1,
