@@ -5,7 +5,9 @@ import { ApiError } from "./http/errors";
 import { admin } from "./routes/admin";
 import { bundlesApi } from "./routes/bundles";
 import { collector } from "./routes/collector";
+import { contribRead } from "./http/contrib-read";
 import { contrib } from "./routes/contrib";
+import { contribStats } from "./routes/contrib-stats";
 import { contribAdmin } from "./routes/contrib-admin";
 import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
@@ -33,6 +35,8 @@ app.route("/api/v1/csv", csv);
 app.route("/api/v1", collector);
 app.route("/api/1.0/admin/processor", processorAdmin);
 app.route("/api/1.0/admin", contribAdmin);
+app.use("/api/1.0/*", contribRead);
+app.route("/api/1.0", contribStats);
 app.route("/api/1.0", contrib);
 
 app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));

@@ -106,6 +106,11 @@ export const records = sqliteTable(
     index("records_user_id_idx").on(t.userId),
     // A person's votes in a module, read again when they become one of its core reviewers.
     index("records_profile_type_module_idx").on(t.profileSeq, t.recordType, t.module),
+    // The activity log: newest first, overall, in a release, of a person, of a company.
+    index("records_date_idx").on(t.date),
+    index("records_release_date_idx").on(t.release, t.date),
+    index("records_user_date_idx").on(t.userId, t.date),
+    index("records_company_date_idx").on(t.companyName, t.date),
   ],
 );
 
@@ -121,6 +126,20 @@ export const dailyTotals = sqliteTable(
     recordType: text("record_type").notNull(),
     records: integer("records").notNull(),
     loc: integer("loc").notNull(),
+    /** Marks by where they are tallied (worker/domain/contrib/metrics.ts): −2, −1, 0, +1, +2, A, WIP, x, self. */
+    markN2: integer("mark_n2").notNull().default(0),
+    markN1: integer("mark_n1").notNull().default(0),
+    mark0: integer("mark_0").notNull().default(0),
+    markP1: integer("mark_p1").notNull().default(0),
+    markP2: integer("mark_p2").notNull().default(0),
+    markA: integer("mark_a").notNull().default(0),
+    markWip: integer("mark_wip").notNull().default(0),
+    markX: integer("mark_x").notNull().default(0),
+    markS: integer("mark_s").notNull().default(0),
+    /** Marks a core reviewer contradicted later. */
+    disagreements: integer("disagreements").notNull().default(0),
+    /** Reviews whose change was abandoned. */
+    abandoned: integer("abandoned").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.release, t.module, t.companyName, t.userId, t.recordType] }),

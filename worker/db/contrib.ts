@@ -4,6 +4,7 @@
 import type { Affiliation } from "../domain/contrib/affiliation";
 import type { Profile } from "../domain/contrib/profiles";
 import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
+import { MEASURES } from "../domain/contrib/metrics";
 import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
 import { chunkJson } from "./chunk";
@@ -12,6 +13,17 @@ const CHUNK_ITEMS = 500;
 const CHUNK_CHARS = 512 * 1024;
 /** Characters of a configuration document per stored part (D1 rows stay under 2 MB). */
 const PART_CHARS = 256 * 1024;
+
+/**
+ * A statement that moves the data version on: every change of records, profiles or configuration
+ * runs one in its transaction, and the read API's ETags carry the version.
+ */
+export const bumpDataVersion = (db: D1Database) =>
+  db.prepare("INSERT INTO counters (name, value) VALUES ('data_version', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1");
+
+export async function findDataVersion(db: D1Database): Promise<number> {
+  return (await db.prepare("SELECT value FROM counters WHERE name = 'data_version'").first<{ value: number }>())?.value ?? 0;
+}
 
 /** Runs statements in one transaction; nothing at all when there are none (D1 refuses an empty batch). */
 export async function runInTransaction(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
@@ -75,6 +87,7 @@ export async function insertConfigVersion(
     ...parts.map((text, part) =>
       db.prepare(`INSERT INTO config_parts (version_id, part, text) VALUES (${newest}, ?2, ?3)`).bind(version.kind, part, text),
     ),
+    bumpDataVersion(db),
   ]);
   return results[0]!.results[0]!.id;
 }
@@ -200,6 +213,7 @@ export function profileWrites(db: D1Database, upserted: readonly Profile[], remo
       db.prepare("DELETE FROM profile_keys WHERE seq IN (SELECT j.value ->> '$.seq' FROM json_each(?1) AS j)").bind(json),
     );
   }
+  if (upserted.length > 0 || gone.length > 0) statements.push(bumpDataVersion(db));
   const keys = upserted.flatMap((p) => keysOfProfile(p).map((key) => ({ key, seq: p.seq })));
   for (const json of chunkJson(keys, CHUNK_ITEMS * 4, CHUNK_CHARS)) {
     statements.push(
@@ -273,6 +287,7 @@ export function recordWrites(
   now: number,
 ): D1PreparedStatement[] {
   const statements: D1PreparedStatement[] = [];
+  if (written.length > 0 || deltas.length > 0) statements.push(bumpDataVersion(db));
   const rows = written.map(({ record, raw, derived }) => ({
     ...record,
     raw: JSON.stringify(raw),
@@ -298,26 +313,27 @@ export function recordWrites(
         .bind(json, now),
     );
   }
+  const measures = MEASURES.join(", ");
   for (const json of chunkJson(deltas, CHUNK_ITEMS, CHUNK_CHARS)) {
     statements.push(
       db
         .prepare(
-          `INSERT INTO daily_totals (day, release, module, company_name, user_id, record_type, records, loc)
+          `INSERT INTO daily_totals (day, release, module, company_name, user_id, record_type, ${measures})
            SELECT j.value ->> '$.day', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name',
-                  j.value ->> '$.user_id', j.value ->> '$.record_type', j.value ->> '$.records', j.value ->> '$.loc'
+                  j.value ->> '$.user_id', j.value ->> '$.record_type', ${MEASURES.map((m) => `j.value ->> '$.${m}'`).join(", ")}
            FROM json_each(?1) AS j WHERE true
            ON CONFLICT (day, release, module, company_name, user_id, record_type)
-           DO UPDATE SET records = records + excluded.records, loc = loc + excluded.loc`,
+           DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(", ")}`,
         )
         .bind(json),
     );
   }
-  // Only a key that lost records or lines can have come down to nothing.
-  for (const json of chunkJson(deltas.filter((d) => d.records < 0 || d.loc < 0), CHUNK_ITEMS, CHUNK_CHARS)) {
+  // Only a key that lost records can have come down to nothing (every measure counts records).
+  for (const json of chunkJson(deltas.filter((d) => d.records < 0), CHUNK_ITEMS, CHUNK_CHARS)) {
     statements.push(
       db
         .prepare(
-          `DELETE FROM daily_totals WHERE records = 0 AND loc = 0 AND (day, release, module, company_name, user_id, record_type) IN
+          `DELETE FROM daily_totals WHERE records = 0 AND (day, release, module, company_name, user_id, record_type) IN
            (SELECT j.value ->> '$.day', j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name',
                    j.value ->> '$.user_id', j.value ->> '$.record_type' FROM json_each(?1) AS j)`,
         )
@@ -410,6 +426,32 @@ export function coreMarkWrites(db: D1Database, marks: readonly (CoreKey & { last
       )
       .bind(json),
   );
+}
+
+/** The profiles of some user_ids (one each, the oldest should two share one). */
+export async function listProfilesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Profile>> {
+  if (userIds.length === 0) return new Map();
+  const results = await db.batch<ProfileRow>(
+    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC`).bind(json),
+    ),
+  );
+  return new Map(results.flatMap((r) => r.results).map((row) => [row.user_id, toProfile(row)]));
+}
+
+/** The (module, branch) pairs where some people gave a ±2 since `sinceSeconds`, per profile seq. */
+export async function listCoresOf(db: D1Database, seqs: readonly number[], sinceSeconds: number): Promise<Map<number, [string, string][]>> {
+  const out = new Map<number, [string, string][]>();
+  if (seqs.length === 0) return out;
+  const results = await db.batch<{ profile_seq: number; module: string; branch: string }>(
+    chunkJson([...new Set(seqs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db
+        .prepare("SELECT profile_seq, module, branch FROM core_marks WHERE profile_seq IN (SELECT value FROM json_each(?1)) AND last_date >= ?2 ORDER BY module, branch")
+        .bind(json, sinceSeconds),
+    ),
+  );
+  for (const r of results.flatMap((x) => x.results)) out.set(r.profile_seq, [...(out.get(r.profile_seq) ?? []), [r.module, r.branch]]);
+  return out;
 }
 
 /** Where a person is a core reviewer: the (module, branch) pairs of their ±2 votes since `sinceSeconds`. */

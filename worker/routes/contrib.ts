@@ -1,5 +1,5 @@
-// Contribution statistics' read API (Stackalytics' /api/1.0): profiles and attributions, so that
-// operators can check whom the engine credits.
+// Contribution statistics' read API (Stackalytics' /api/1.0): the selectors' lists (releases,
+// metrics, project types, companies, modules, people), profiles and attributions.
 import { Hono } from "hono";
 import { AffiliationQuerySchema, AUTHOR_KEYS, parseIsoDay } from "../../schemas/contrib/api";
 import { currentEngine, findAffiliation } from "../contrib/sync";
@@ -7,11 +7,54 @@ import { findProfileByUserId, listCoreOf } from "../db/contrib";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import { toUserProfile } from "../domain/contrib/users";
-import type { AppEnv } from "../http/app-env";
-import { apiError } from "../http/errors";
+import { companiesList, findCompany, metricsList, moduleDetail, modulesList, projectTypesList, releasesList, usersList } from "../contrib/selectors";
+import type { AppContext, AppEnv } from "../http/app-env";
+import { ApiError, apiError } from "../http/errors";
+import { filtered } from "./contrib-stats";
 import { parseQuery } from "../http/query";
 
 export const contrib = new Hono<AppEnv>();
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const engineOf = async (c: AppContext) => (await currentEngine(c.env.CONTRIB_DB)) ?? EMPTY_ENGINE;
+
+contrib.get("/releases", async (c) => c.json(releasesList(await engineOf(c), nowSeconds())));
+contrib.get("/metrics", (c) => c.json(metricsList()));
+contrib.get("/project_types", async (c) => c.json(projectTypesList(await engineOf(c))));
+
+contrib.get("/companies", async (c) => {
+  const { query, engine, filter } = await filtered(c, { ignore: ["company"] });
+  const selected = (query.company ?? []).map((name) => {
+    const found = findCompany(engine, name);
+    if (!found) throw new ApiError(404, `no company "${name}" (parameter company)`, { parameter: "company", value: name });
+    return found.company.text;
+  });
+  return c.json(await companiesList(c.env.CONTRIB_DB, filter, selected));
+});
+
+contrib.get("/companies/:name", async (c) => {
+  const found = findCompany(await engineOf(c), c.req.param("name"));
+  if (!found) throw new ApiError(404, `no company "${c.req.param("name")}"`, { parameter: "company", value: c.req.param("name") });
+  return c.json(found);
+});
+
+contrib.get("/modules", async (c) => {
+  const { query, engine, filter } = await filtered(c, { ignore: ["module"] });
+  const tags = query.tags ?? query.tag ?? null;
+  return c.json(await modulesList(c.env.CONTRIB_DB, engine, filter, tags));
+});
+
+contrib.get("/modules/:id", async (c) => {
+  const { engine, filter } = await filtered(c, { ignore: ["module"] });
+  const found = moduleDetail(engine, filter, c.req.param("id"));
+  if (!found) throw new ApiError(404, `no module "${c.req.param("id")}"`, { parameter: "module", value: c.req.param("id") });
+  return c.json(found);
+});
+
+contrib.get("/users", async (c) => {
+  const { query, filter } = await filtered(c, { ignore: ["user_id"] });
+  return c.json(await usersList(c.env.CONTRIB_DB, filter, query.core_in ?? null, nowSeconds()));
+});
 
 contrib.get("/users/:user_id", async (c) => {
   const profile = await findProfileByUserId(c.env.CONTRIB_DB, c.req.param("user_id"));

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { compileDefaultData } from "../../../worker/domain/contrib/engine";
 import { ProfileBook } from "../../../worker/domain/contrib/profiles";
 import { authorOf, isCounted, processRecord, sameRecord, totalsDeltas } from "../../../worker/domain/contrib/records";
+import { zeroMeasures } from "../../../worker/domain/contrib/metrics";
 import { exampleConfig } from "./example-config";
 import { at, rawRecord, smallConfig } from "./fixtures";
 
@@ -83,7 +84,7 @@ describe("totalsDeltas", () => {
 
   it("adds a new record once", () => {
     expect(totalsDeltas([{ before: null, after: asSouthgate }])).toEqual([
-      { day: asSouthgate.day, release: "alder", module: "core", company_name: "Southgate", user_id: "ada-marsh", record_type: "commit", records: 1, loc: 7 },
+      { day: asSouthgate.day, release: "alder", module: "core", company_name: "Southgate", user_id: "ada-marsh", record_type: "commit", ...zeroMeasures(), records: 1, loc: 7 },
     ]);
   });
 

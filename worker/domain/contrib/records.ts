@@ -5,6 +5,7 @@ import type { RawRecord, RecordType } from "../../../schemas/contrib/records";
 import { attributeCompany } from "./affiliation";
 import { ROBOTS } from "./companies";
 import type { Engine } from "./engine";
+import { MEASURES, type Measures, measuresOf, zeroMeasures } from "./metrics";
 import { canonicalModule } from "./modules";
 import type { Author, Profile } from "./profiles";
 import { releaseAt } from "./releases";
@@ -104,17 +105,15 @@ export const IGNORED_RELEASE = "ignored";
 export const isCounted = (r: Pick<ProcessedRecord, "record_type" | "company_name" | "release">) =>
   !(r.record_type === "commit" && (r.company_name === ROBOTS || r.release === IGNORED_RELEASE));
 
-/** The grouping key of the daily totals, and what one record adds to it. */
-export interface TotalsDelta {
+/** The grouping key of the daily totals, and what one record adds to it (MEASURES). */
+export type TotalsDelta = {
   day: number;
   release: string;
   module: string;
   company_name: string;
   user_id: string;
   record_type: string;
-  records: number;
-  loc: number;
-}
+} & Measures;
 
 const totalsKey = (r: Pick<TotalsDelta, "day" | "release" | "module" | "company_name" | "user_id" | "record_type">) =>
   JSON.stringify([r.day, r.release, r.module, r.company_name, r.user_id, r.record_type]);
@@ -127,16 +126,16 @@ export function totalsDeltas(changes: readonly { before: ProcessedRecord | null;
   const out = new Map<string, TotalsDelta>();
   const add = (r: ProcessedRecord, sign: 1 | -1) => {
     const key = totalsKey(r);
-    const d = out.get(key) ?? { day: r.day, release: r.release, module: r.module, company_name: r.company_name, user_id: r.user_id, record_type: r.record_type, records: 0, loc: 0 };
-    d.records += sign;
-    d.loc += sign * r.loc;
-    out.set(key, d);
+    let d = out.get(key);
+    if (!d) out.set(key, (d = { day: r.day, release: r.release, module: r.module, company_name: r.company_name, user_id: r.user_id, record_type: r.record_type, ...zeroMeasures() }));
+    const m = measuresOf(r);
+    for (const measure of MEASURES) d[measure] += sign * m[measure];
   };
   for (const { before, after } of changes) {
     if (before && isCounted(before)) add(before, -1);
     if (after && isCounted(after)) add(after, 1);
   }
-  return [...out.values()].filter((d) => d.records !== 0 || d.loc !== 0);
+  return [...out.values()].filter((d) => MEASURES.some((m) => d[m] !== 0));
 }
 
 /** Whether two versions of a record would be stored the same. */

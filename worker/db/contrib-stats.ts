@@ -1,0 +1,95 @@
+// Query functions for the `/api/1.0` statistics: sums of daily_totals under a filter, grouped by
+// company, module, person, release or nothing. Conditions are added only when the filter has them,
+// so that SQLite can use the (release, company) index of the common queries.
+import { type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
+import type { StatsFilter } from "../domain/contrib/filters";
+
+export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
+
+/** The filter's part that a totals query reads (its metric picks the record types). */
+export type TotalsFilter = Pick<StatsFilter, "releases" | "days" | "moduleScope" | "companies" | "users">;
+
+/** The WHERE clause of a filter over daily_totals (or records, which have the same columns), with its parameters. */
+function where(types: readonly string[] | null, f: TotalsFilter): { sql: string; binds: unknown[] } {
+  const binds: unknown[] = [];
+  const param = (value: unknown) => {
+    binds.push(value);
+    return `?${binds.length}`;
+  };
+  const each = (values: readonly unknown[]) => `(SELECT value FROM json_each(${param(JSON.stringify(values))}))`;
+  const parts = types ? [`record_type IN ${each(types)}`] : [];
+  if (f.releases) parts.push(`release IN ${each(f.releases)}`);
+  if (f.days) parts.push(`day BETWEEN ${param(f.days.from)} AND ${param(f.days.to)}`);
+  if (f.moduleScope && "modules" in f.moduleScope) parts.push(`module IN ${each(f.moduleScope.modules)}`);
+  if (f.moduleScope && "pairs" in f.moduleScope) {
+    parts.push(`(module, release) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(${param(JSON.stringify(f.moduleScope.pairs))}) AS j)`);
+  }
+  if (f.companies) parts.push(`company_name IN ${each(f.companies)}`);
+  if (f.users) parts.push(`user_id IN ${each(f.users)}`);
+  // The dashboard ignores robots' records but their patch sets and reviews (Stackalytics' rule).
+  parts.push("NOT (company_name = '*robots' AND record_type NOT IN ('patch', 'review'))");
+  return { sql: parts.join(" AND "), binds };
+}
+
+export type TotalsRow = { id: string | null; record_type?: string; person_days: number } & Measures;
+
+const SUMS = MEASURES.map((m: Measure) => `sum(${m}) AS ${m}`).join(", ");
+
+/**
+ * The measures of the totals under a filter, per group (one row with id null without a group),
+ * optionally per record type too; `personDays` counts distinct (person, day) pairs per group.
+ */
+export async function sumTotalsBy(
+  db: D1Database,
+  group: TotalsGroup | null,
+  types: readonly string[],
+  filter: TotalsFilter,
+  options: { byType?: boolean; personDays?: boolean } = {},
+): Promise<TotalsRow[]> {
+  const w = where(types, filter);
+  const id = group ?? "NULL";
+  const keys = [group, options.byType ? "record_type" : null].filter(Boolean).join(", ");
+  const personDays = options.personDays ? "count(DISTINCT day || ':' || user_id)" : "0";
+  const { results } = await db
+    .prepare(
+      `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}, ${personDays} AS person_days
+       FROM daily_totals WHERE ${w.sql}${keys ? ` GROUP BY ${keys}` : ""}`,
+    )
+    .bind(...w.binds)
+    .all<TotalsRow>();
+  return results;
+}
+
+/** Companies, modules or people that have any counted record under a filter (for the selectors). */
+export async function listPresent(db: D1Database, group: TotalsGroup, types: readonly string[], filter: TotalsFilter): Promise<string[]> {
+  const w = where(types, filter);
+  const { results } = await db
+    .prepare(`SELECT DISTINCT ${group} AS id FROM daily_totals WHERE ${w.sql}`)
+    .bind(...w.binds)
+    .all<{ id: string }>();
+  return results.map((r) => r.id);
+}
+
+/** One page of the records under a filter, newest first, optionally only those whose message contains a text. */
+export async function listActivity(
+  db: D1Database,
+  types: readonly string[] | null,
+  filter: TotalsFilter,
+  page: { start: number; size: number; messageContains?: string },
+): Promise<{ primary_key: string; record_type: string; fields: string }[]> {
+  const w = where(types, filter);
+  const extra = [`release <> 'ignored'`];
+  if (page.messageContains) {
+    w.binds.push(page.messageContains);
+    extra.push(`instr(fields ->> '$.message', ?${w.binds.length}) > 0`);
+  }
+  w.binds.push(page.size, page.start);
+  const { results } = await db
+    .prepare(
+      `SELECT primary_key, record_type, fields FROM records WHERE ${w.sql} AND ${extra.join(" AND ")}
+       ORDER BY date DESC, primary_key DESC LIMIT ?${w.binds.length - 1} OFFSET ?${w.binds.length}`,
+    )
+    .bind(...w.binds)
+    .all<{ primary_key: string; record_type: string; fields: string }>();
+  return results;
+}

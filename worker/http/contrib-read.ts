@@ -1,0 +1,39 @@
+// What every `/api/1.0` read answer shares (reference §5.1): CORS for any origin, JSONP when a
+// `callback` is given, and caching until the processor's next hourly run with an ETag of the data
+// version, so a dashboard's repeat is a 304 that runs no query. The admin routes are left alone.
+import type { MiddlewareHandler } from "hono";
+import { JSONP_CALLBACK } from "../../schemas/contrib/stats";
+import { findDataVersion } from "../db/contrib";
+import type { AppEnv } from "./app-env";
+import { apiError } from "./errors";
+
+/** The processor's Cron Trigger runs at the start of every hour (wrangler.toml). */
+const RUN_EVERY_MS = 3_600_000;
+
+export const contribRead: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.path.startsWith("/api/1.0/admin")) return next();
+  const callback = c.req.query("callback");
+  if (callback !== undefined && !JSONP_CALLBACK.test(callback)) {
+    throw apiError(400, "invalid request: callback: expected a JavaScript function name (letters, digits, _ and $, dotted)");
+  }
+  const now = Date.now();
+  const nextRun = Math.ceil((now + 1) / RUN_EVERY_MS) * RUN_EVERY_MS;
+  // The day is part of it: a default (the current release, who is core) can move without new data.
+  const etag = `W/"${await findDataVersion(c.env.CONTRIB_DB)}-${Math.floor(now / 86_400_000)}"`;
+  const cache = {
+    "Access-Control-Allow-Origin": "*",
+    "Cache-Control": `public, max-age=${Math.floor((nextRun - now) / 1000)}`,
+    Expires: new Date(nextRun).toUTCString(),
+    ETag: etag,
+  };
+  if (c.req.header("if-none-match")?.split(",").some((t) => t.trim() === etag)) return c.body(null, 304, cache);
+  await next();
+  c.header("Access-Control-Allow-Origin", "*");
+  if (c.res.status !== 200) return;
+  for (const [name, value] of Object.entries(cache)) c.header(name, value);
+  if (callback !== undefined && c.res.headers.get("content-type")?.startsWith("application/json")) {
+    const body = await c.res.text();
+    c.res = new Response(`${callback}(${body});`, { status: 200, headers: c.res.headers });
+    c.res.headers.set("content-type", "application/javascript; charset=utf-8");
+  }
+};
