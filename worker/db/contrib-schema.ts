@@ -111,6 +111,8 @@ export const records = sqliteTable(
     index("records_release_date_idx").on(t.release, t.date),
     index("records_user_date_idx").on(t.userId, t.date),
     index("records_company_date_idx").on(t.companyName, t.date),
+    // The reports: a module's open reviews, large commits, blueprints and translations.
+    index("records_type_module_idx").on(t.recordType, t.module),
   ],
 );
 

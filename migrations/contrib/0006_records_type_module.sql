@@ -1,0 +1,1 @@
+CREATE INDEX `records_type_module_idx` ON `records` (`record_type`,`module`);
