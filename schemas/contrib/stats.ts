@@ -45,6 +45,9 @@ export const StatsQuerySchema = z.looseObject({
   query_message: z.string().max(256).optional(),
   tags: list.optional(),
   tag: list.optional(),
+  /** `/affiliation_changes`: the window of moves (days, as start_date and end_date). */
+  start_days: day.optional(),
+  end_days: day.optional(),
 });
 export type StatsQuery = z.infer<typeof StatsQuerySchema>;
 

@@ -1,13 +1,14 @@
 // The lists behind the dashboard's selectors (reference §5.2): releases, metrics, project types,
 // and the companies, modules and people present in the filtered records.
-import { listPresent } from "../db/contrib-stats";
-import { listCoresOf, listProfilesByUserIds } from "../db/contrib";
+import { listPresent, listRecordsOf } from "../db/contrib-stats";
+import { listCoresOf, listProfilesByUserIds, listProfilesThatMoved } from "../db/contrib";
 import { companyAt } from "../domain/contrib/affiliation";
 import type { Engine } from "../domain/contrib/engine";
 import { type StatsFilter, currentRelease, defaultProjectType, knownCompanies } from "../domain/contrib/filters";
 import { DEFAULT_METRIC, METRICS } from "../domain/contrib/metrics";
 import type { ModuleGroup } from "../domain/contrib/modules";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
+import { DAY_SECONDS } from "../domain/contrib/time";
 
 const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
 const byText = <T extends { text: string }>(a: T, b: T) => a.text.localeCompare(b.text);
@@ -101,4 +102,27 @@ export async function usersList(db: D1Database, filter: StatsFilter, coreIn: rea
     });
   }
   return { data: data.sort(byText) };
+}
+
+/** Languages of the translations under the filter. */
+export async function languagesList(db: D1Database, filter: StatsFilter) {
+  const languages = new Set((await listRecordsOf(db, "tr", filter)).map((f) => String(f.language ?? "unknown")));
+  return { data: [...languages].sort().map((l) => ({ id: l, text: l })) };
+}
+
+/**
+ * People who moved from one company to the next within [from, to] (days): the end of each entry of
+ * their history but the open one. Stackalytics' version crashed on Python 3 (§7).
+ */
+export async function affiliationChanges(db: D1Database, range: { from: number; to: number }) {
+  const changes: { user_id: string; user_name: string; old_company_name: string; new_company_name: string; date: number }[] = [];
+  for (const p of await listProfilesThatMoved(db)) {
+    p.companies.forEach((c, i) => {
+      const next = p.companies[i + 1];
+      const day = Math.floor(c.end_date / DAY_SECONDS);
+      if (!next || c.end_date === 0 || day < range.from || day > range.to) return;
+      changes.push({ user_id: p.user_id, user_name: p.user_name, old_company_name: c.company_name, new_company_name: next.company_name, date: c.end_date });
+    });
+  }
+  return { affiliation_changes: changes.sort((a, b) => a.date - b.date || a.user_id.localeCompare(b.user_id)) };
 }

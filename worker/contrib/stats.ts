@@ -1,13 +1,17 @@
 // The answers of Stackalytics' statistics endpoints (reference §3, §5.2), from the daily totals:
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
-import { sumTotalsBy, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
+import { listPresent, listRecordsOf, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
 import { findProfileByUserId, listCoresOf, listProfilesByUserIds } from "../db/contrib";
+import { dateStr } from "../domain/contrib/activity";
+import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
 import { EMPTY_ENGINE, type Engine } from "../domain/contrib/engine";
 import { type FilterOptions, type StatsFilter, isFilterError, resolveFilter } from "../domain/contrib/filters";
 import { type Measures, type Metric, contributionMarks, countedMarks, marksColumns, zeroMeasures } from "../domain/contrib/metrics";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
+import { releaseRange } from "../domain/contrib/releases";
+import { DAY_SECONDS, isoDay, weekOf } from "../domain/contrib/time";
 import { ApiError } from "../http/errors";
 import { currentEngine } from "./sync";
 
@@ -37,13 +41,13 @@ export function metricValue(metric: Metric, row: Measures & { person_days: numbe
 }
 
 /**
- * Ranked rows: sorted by metric descending (then name), rows of zero dropped, a 1-based index that
- * `*independent` does not take (it shows `""` in its place).
+ * Ranked rows: sorted by metric descending (then name), rows of zero dropped (unless `keepZero`),
+ * a 1-based index that `*independent` does not take (it shows `""` in its place).
  */
-export function rank(rows: UnrankedRow[]): StatsRow[] {
+export function rank(rows: UnrankedRow[], keepZero = false): StatsRow[] {
   let index = 0;
   return rows
-    .filter((r) => r.metric !== 0)
+    .filter((r) => keepZero || r.metric !== 0)
     .sort((a, b) => b.metric - a.metric || a.name.localeCompare(b.name))
     .map((r) => ({ ...r, index: r.id === INDEPENDENT ? "" : ++index }));
 }
@@ -93,5 +97,115 @@ export async function contributionOf(db: D1Database, filter: StatsFilter) {
     change_request_count: records("review"),
     abandoned_change_requests_count: byType.get("review")?.abandoned ?? 0,
     translations: byType.get("tr")?.loc ?? 0,
+  };
+}
+
+const EXTENDED_TYPES = ["mark", "review", "commit", "email", "patch"] as const;
+
+/**
+ * `stats/engineers_extended`: per person, whatever the metric, their reviews (the marks metric, with
+ * its columns), change requests, commits, emails and patch sets; people with none of them left out.
+ */
+export async function engineersExtended(db: D1Database, filter: StatsFilter, nowSeconds: number): Promise<StatsRow[]> {
+  const byUser = new Map<string, Map<string, TotalsRow>>();
+  for (const t of await sumTotalsBy(db, "user_id", EXTENDED_TYPES, filter, { byType: true })) {
+    const types = byUser.get(t.id!) ?? new Map<string, TotalsRow>();
+    types.set(t.record_type!, t);
+    byUser.set(t.id!, types);
+  }
+  const profiles = await listProfilesByUserIds(db, [...byUser.keys()]);
+  const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const rows: UnrankedRow[] = [];
+  for (const [id, types] of byUser) {
+    const records = (type: string) => types.get(type)?.records ?? 0;
+    const marks = types.get("mark") ?? { ...zeroMeasures(), person_days: 0 };
+    const mark = countedMarks(marks);
+    if (mark + records("review") + records("commit") + records("email") + records("patch") === 0) continue;
+    const profile = profiles.get(id);
+    rows.push({
+      id,
+      name: profile?.user_name ?? id,
+      company: profile ? companyAt(profile.companies, nowSeconds).company_name : INDEPENDENT,
+      core: profile ? coreBranch(cores.get(profile.seq) ?? [], filter.modules) : null,
+      mark,
+      review: records("review"),
+      commit: records("commit"),
+      email: records("email"),
+      patch: records("patch"),
+      metric: mark,
+      ...marksColumns(marks),
+    });
+  }
+  return rank(rows, true);
+}
+
+/** `stats/distinct_engineers`: the people with records of the metric, by user_id. */
+export async function distinctEngineers(db: D1Database, filter: StatsFilter) {
+  const profiles = await listProfilesByUserIds(db, await listPresent(db, "user_id", filter.metric.types, filter));
+  return Object.fromEntries([...profiles].map(([id, p]) => [id, { author_name: p.user_name, author_email: p.emails[0] ?? null }]));
+}
+
+/** `04 Mar 2024` */
+const shortDate = (seconds: number) => dateStr(seconds).slice(0, 11);
+
+/** `stats/bp`: drafted blueprints by how often commits and emails mention them. */
+export async function blueprintStats(db: D1Database, filter: StatsFilter): Promise<StatsRow[]> {
+  const rows = (await listRecordsOf(db, "bpd", filter)).map((f) => {
+    const [module, name] = String(f.id ?? "").split(":");
+    return {
+      id: name ?? String(f.id),
+      name: name ?? String(f.id),
+      status: f.lifecycle_status ?? null,
+      date: Number(f.mention_date) > 0 ? shortDate(Number(f.mention_date)) : "never",
+      metric: Number(f.mention_count ?? 0),
+      link: `<a href="/report/blueprint/${module}/${name}">${name}</a>`,
+    };
+  });
+  return rank(rows);
+}
+
+/** `stats/languages`: words translated per language (the language filter applies here). */
+export async function languageStats(db: D1Database, filter: StatsFilter, languages: readonly string[] | null): Promise<StatsRow[]> {
+  const words = new Map<string, number>();
+  for (const f of await listRecordsOf(db, "tr", filter)) {
+    const language = String(f.language ?? "unknown");
+    if (languages && !languages.includes(language)) continue;
+    words.set(language, (words.get(language) ?? 0) + Number(f.loc ?? 0));
+  }
+  return rank([...words].map(([language, metric]) => ({ id: language, name: language, metric })));
+}
+
+const WEEK_DAYS = 7;
+/** `2024-03-03 00:00:00`: the Sunday starting a week. */
+const weekStart = (week: number) => `${isoDay((week * WEEK_DAYS + 3) * DAY_SECONDS)} 00:00:00`;
+
+/**
+ * `stats/timeline`: the metric per week over the selected releases (or the date range, or the
+ * last year), widened to 52 weeks and cut at today; the releases' (or the range's) weeks again as
+ * the highlighted series, and lines of code per week.
+ */
+export async function timeline(db: D1Database, engine: Engine, filter: StatsFilter, nowSeconds: number) {
+  const today = Math.floor(nowSeconds / DAY_SECONDS);
+  let highlight: { from: number; to: number } | null = filter.days;
+  if (filter.releases) {
+    const ranges = filter.releases.flatMap((r) => releaseRange(engine.releases, r) ?? []);
+    const release = { from: Math.min(...ranges.map((r) => Math.floor(r.start / DAY_SECONDS))), to: Math.max(...ranges.map((r) => Math.ceil(r.end / DAY_SECONDS) - 1)) };
+    highlight = filter.days ? { from: Math.max(release.from, filter.days.from), to: Math.min(release.to, filter.days.to) } : release;
+  }
+  const to = Math.min(highlight?.to ?? today, today);
+  const from = Math.min(highlight?.from ?? to, to - 52 * WEEK_DAYS + 1);
+  const window = { ...filter, releases: null, days: { from, to } };
+  const { metric } = filter;
+  const values = new Map((await sumTotalsByWeek(db, metric.types, window, metric.value === "person-day")).map((r) => [r.week, metricValue(metric, r)]));
+  const loc = new Map((await sumTotalsByWeek(db, ["commit"], window, false)).map((r) => [r.week, r.loc]));
+  const weeks: number[] = [];
+  for (let w = weekOf(from * DAY_SECONDS); w <= weekOf(to * DAY_SECONDS); w++) weeks.push(w);
+  const inHighlight = (w: number) => !highlight || (w >= weekOf(highlight.from * DAY_SECONDS) && w <= weekOf(highlight.to * DAY_SECONDS));
+  return {
+    timeline: [
+      weeks.map((w) => [weekStart(w), values.get(w) ?? 0]),
+      weeks.map((w) => [weekStart(w), inHighlight(w) ? (values.get(w) ?? 0) : 0]),
+      weeks.map((w) => [weekStart(w), loc.get(w) ?? 0]),
+    ],
   };
 }

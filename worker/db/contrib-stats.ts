@@ -10,7 +10,7 @@ export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
 export type TotalsFilter = Pick<StatsFilter, "releases" | "days" | "moduleScope" | "companies" | "users">;
 
 /** The WHERE clause of a filter over daily_totals (or records, which have the same columns), with its parameters. */
-function where(types: readonly string[] | null, f: TotalsFilter): { sql: string; binds: unknown[] } {
+export function where(types: readonly string[] | null, f: TotalsFilter): { sql: string; binds: unknown[] } {
   const binds: unknown[] = [];
   const param = (value: unknown) => {
     binds.push(value);
@@ -91,5 +91,25 @@ export async function listActivity(
     )
     .bind(...w.binds)
     .all<{ primary_key: string; record_type: string; fields: string }>();
+  return results;
+}
+
+/** The fields of the records of one type under a filter (blueprints, translations: a few thousand at most). */
+export async function listRecordsOf(db: D1Database, type: string, filter: TotalsFilter): Promise<Record<string, unknown>[]> {
+  const w = where([type], filter);
+  const { results } = await db.prepare(`SELECT fields FROM records WHERE ${w.sql}`).bind(...w.binds).all<{ fields: string }>();
+  return results.map((r) => JSON.parse(r.fields) as Record<string, unknown>);
+}
+
+/** A metric's measures per Sunday-based week (week = (day − 3) div 7) under a filter. */
+export async function sumTotalsByWeek(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): Promise<(TotalsRow & { week: number })[]> {
+  const w = where(types, filter);
+  const { results } = await db
+    .prepare(
+      `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? "count(DISTINCT day || ':' || user_id)" : "0"} AS person_days
+       FROM daily_totals WHERE ${w.sql} GROUP BY week ORDER BY week`,
+    )
+    .bind(...w.binds)
+    .all<TotalsRow & { week: number }>();
   return results;
 }

@@ -428,6 +428,12 @@ export function coreMarkWrites(db: D1Database, marks: readonly (CoreKey & { last
   );
 }
 
+/** The profiles whose history has more than one company (the people who moved). */
+export async function listProfilesThatMoved(db: D1Database): Promise<Profile[]> {
+  const { results } = await db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE json_array_length(companies) > 1`).all<ProfileRow>();
+  return results.map(toProfile);
+}
+
 /** The profiles of some user_ids (one each, the oldest should two share one). */
 export async function listProfilesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Profile>> {
   if (userIds.length === 0) return new Map();

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { StatsQuerySchema } from "../../schemas/contrib/stats";
 import { activityPage } from "../contrib/activity";
-import { contributionOf, readFilter, statsBy } from "../contrib/stats";
+import { blueprintStats, contributionOf, distinctEngineers, engineersExtended, languageStats, readFilter, statsBy, timeline } from "../contrib/stats";
 import type { TotalsGroup } from "../db/contrib-stats";
 import type { FilterOptions } from "../domain/contrib/filters";
 import type { AppContext, AppEnv } from "../http/app-env";
@@ -37,4 +37,29 @@ contribStats.get("/activity", async (c) => {
   const { query, engine, filter } = await filtered(c);
   const page = { start: query.start_record ?? 0, size: query.page_size ?? 10, messageContains: query.query_message, metricGiven: query.metric !== undefined };
   return c.json(await activityPage(c.env.CONTRIB_DB, engine, filter, page));
+});
+
+contribStats.get("/stats/engineers_extended", async (c) => {
+  const { filter } = await filtered(c, { ignore: ["metric"] });
+  return c.json({ stats: await engineersExtended(c.env.CONTRIB_DB, filter, nowSeconds()) });
+});
+
+contribStats.get("/stats/distinct_engineers", async (c) => {
+  const { filter } = await filtered(c);
+  return c.json({ stats: await distinctEngineers(c.env.CONTRIB_DB, filter) });
+});
+
+contribStats.get("/stats/bp", async (c) => {
+  const { filter } = await filtered(c, { ignore: ["metric"] });
+  return c.json({ stats: await blueprintStats(c.env.CONTRIB_DB, filter) });
+});
+
+contribStats.get("/stats/languages", async (c) => {
+  const { query, filter } = await filtered(c, { ignore: ["metric"] });
+  return c.json({ stats: await languageStats(c.env.CONTRIB_DB, filter, query.language ?? null) });
+});
+
+contribStats.get("/stats/timeline", async (c) => {
+  const { engine, filter } = await filtered(c);
+  return c.json(await timeline(c.env.CONTRIB_DB, engine, filter, nowSeconds()));
 });

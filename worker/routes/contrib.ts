@@ -7,7 +7,19 @@ import { findProfileByUserId, listCoreOf } from "../db/contrib";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import { toUserProfile } from "../domain/contrib/users";
-import { companiesList, findCompany, metricsList, moduleDetail, modulesList, projectTypesList, releasesList, usersList } from "../contrib/selectors";
+import { StatsQuerySchema, parseApiDay } from "../../schemas/contrib/stats";
+import {
+  affiliationChanges,
+  companiesList,
+  findCompany,
+  languagesList,
+  metricsList,
+  moduleDetail,
+  modulesList,
+  projectTypesList,
+  releasesList,
+  usersList,
+} from "../contrib/selectors";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { ApiError, apiError } from "../http/errors";
 import { filtered } from "./contrib-stats";
@@ -49,6 +61,18 @@ contrib.get("/modules/:id", async (c) => {
   const found = moduleDetail(engine, filter, c.req.param("id"));
   if (!found) throw new ApiError(404, `no module "${c.req.param("id")}"`, { parameter: "module", value: c.req.param("id") });
   return c.json(found);
+});
+
+contrib.get("/languages", async (c) => {
+  const { filter } = await filtered(c, { ignore: ["metric"] });
+  return c.json(await languagesList(c.env.CONTRIB_DB, filter));
+});
+
+contrib.get("/affiliation_changes", async (c) => {
+  const query = parseQuery(c, StatsQuerySchema);
+  const today = Math.floor(nowSeconds() / 86_400);
+  const range = { from: query.start_days ? parseApiDay(query.start_days)! : today - 365, to: query.end_days ? parseApiDay(query.end_days)! : today };
+  return c.json(await affiliationChanges(c.env.CONTRIB_DB, range));
 });
 
 contrib.get("/users", async (c) => {

@@ -70,7 +70,7 @@ const records: RawRecord[] = [
   // Alder (until 2024-04-03)
   { primary_key: "c1", record_type: "commit", date: at("2024-02-01"), ...ADA, module: "core", loc: 20, subject: "Start the core" },
   { primary_key: "c2", record_type: "commit", date: at("2024-03-01"), ...ADA, module: "core", loc: 10, message: "Fixes bug 1234567 in the tide table" },
-  { primary_key: "c3", record_type: "commit", date: at("2024-03-05"), ...KAI, module: "docs", loc: 4, message: "Document the fix for the tides" },
+  { primary_key: "c3", record_type: "commit", date: at("2024-03-05"), ...KAI, module: "docs", loc: 4, message: "Document the fix for the tides", blueprint_id: ["docs:tides"] },
   { primary_key: "r1", record_type: "review", date: at("2024-03-01"), ...ADA, module: "core", branch: "master", status: "NEW", subject: "Tide table" },
   { primary_key: "r1:1", record_type: "patch", date: at("2024-03-01"), ...ADA, module: "core", branch: "master", review_id: "r1", patch: 1 },
   mark("m1", KAI, at("2024-03-02"), "Code-Review", 2),
@@ -80,12 +80,14 @@ const records: RawRecord[] = [
   { primary_key: "r2", record_type: "review", date: at("2024-03-04"), ...LOU, module: "tools", branch: "master", status: "ABANDONED", subject: "Old tools" },
   { primary_key: "r2:1", record_type: "patch", date: at("2024-03-04"), ...LOU, module: "tools", branch: "master", review_id: "r2", patch: 1 },
   mark("m5", KAI, at("2024-03-04"), "Abandon", 0, "r2", "tools"),
-  { primary_key: "e1", record_type: "email", date: at("2024-03-06"), ...KAI, module: "core", subject: "[core] tides" },
+  { primary_key: "e1", record_type: "email", date: at("2024-03-06"), ...KAI, module: "core", subject: "[core] tides", blueprint_id: ["docs:tides"] },
   // Birch
   { primary_key: "c4", record_type: "commit", date: at("2024-05-01"), ...LOU, module: "tools", loc: 7 },
   { primary_key: "bugf:core/1", record_type: "bugf", date: at("2024-05-02"), launchpad_id: "ada-marsh", module: "core" },
   { primary_key: "bugr:core/1", record_type: "bugr", date: at("2024-05-03"), launchpad_id: "kai-b", module: "core" },
   { primary_key: "bpd:docs:tides", record_type: "bpd", date: at("2024-06-01"), launchpad_id: "kai-b", module: "docs", id: "docs:tides" },
+  { primary_key: "tr:1", record_type: "tr", date: at("2024-06-10"), zanata_id: "kai-z", module: "docs", loc: 100, language: "German" },
+  { primary_key: "tr:2", record_type: "tr", date: at("2024-06-11"), zanata_id: "kai-z", module: "docs", loc: 50, language: "French" },
   // Cedar, the current release
   { primary_key: "c5", record_type: "commit", date: at("2025-01-15"), ...KAI, module: "core", loc: 3 },
   { primary_key: "r3", record_type: "review", date: recent, ...KAI, module: "core", branch: "master", status: "NEW" },
@@ -213,6 +215,61 @@ describe("stats/companies, stats/modules, stats/engineers", () => {
       ["Southgate", 1, 1],
     ]);
     expect(await metrics("/stats/companies?metric=commits")).toEqual([["Southgate", 1, 1]]);
+  });
+});
+
+describe("stats/engineers_extended, distinct_engineers, bp, languages, timeline", () => {
+  it("shows each person's reviews, change requests, commits, emails and patch sets whatever the metric, keeping those without reviews", async () => {
+    const { stats } = await get<Stats>("/stats/engineers_extended?release=alder&metric=commits");
+    expect(stats.map((r) => [r.id, r.name, r.company, r.mark, r.review, r.commit, r.email, r.patch, r.metric, r.index])).toEqual([
+      ["kai-b", "Kai Brandt", "Southgate", 2, 0, 1, 1, 0, 2, 1],
+      ["lou@gmail.example", "Lou", "*independent", 1, 1, 0, 0, 1, 1, 2],
+      ["ada-marsh", "Ada Marsh", "Southgate", 0, 1, 2, 0, 1, 0, 3],
+    ]);
+    expect(stats[0]).toMatchObject({ "2": 1, x: 1, A: 1, positive_ratio: "100.0%" });
+  });
+
+  it("lists the distinct people of the filter with a name and an email", async () => {
+    expect(await get("/stats/distinct_engineers?release=alder&metric=commits")).toEqual({
+      stats: { "ada-marsh": { author_name: "Ada Marsh", author_email: "ada@northwind.example" }, "kai-b": { author_name: "Kai Brandt", author_email: "kai@southgate.example" } },
+    });
+  });
+
+  it("ranks blueprints by their mentions, with the date of the newest", async () => {
+    expect(await get("/stats/bp?release=all")).toEqual({
+      stats: [{ id: "tides", name: "tides", status: null, date: "06 Mar 2024", metric: 2, link: '<a href="/report/blueprint/docs/tides">tides</a>', index: 1 }],
+    });
+  });
+
+  it("ranks languages by words translated, and lists them", async () => {
+    expect(await metrics("/stats/languages?release=all")).toEqual([
+      ["German", 100, 1],
+      ["French", 50, 2],
+    ]);
+    expect(await metrics("/stats/languages?release=all&language=French")).toEqual([["French", 50, 1]]);
+    expect(await get("/languages?release=all")).toEqual({ data: [{ id: "French", text: "French" }, { id: "German", text: "German" }] });
+  });
+
+  it("counts the metric per Sunday-based week over a release, widened to a year, with the release highlighted and lines of code", async () => {
+    type Timeline = { timeline: [string, number][][] };
+    const { timeline } = await get<Timeline>("/stats/timeline?release=birch&metric=commits");
+    const [all, highlighted, loc] = timeline as [[string, number][], [string, number][], [string, number][]];
+    expect(all.length).toBe(highlighted.length);
+    expect(new Date(`${all[0]![0].slice(0, 10)}T00:00:00Z`).getUTCDay()).toBe(0);
+    expect(all.at(-1)![0] <= "2024-10-02 00:00:00").toBe(true);
+    expect(all.length).toBeGreaterThanOrEqual(52);
+    // Commits of the year up to Birch's end: c1..c4; Birch's own weeks (from 2024-04-03) hold c4 only.
+    expect(all.reduce((n, [, v]) => n + v, 0)).toBe(4);
+    expect(highlighted.reduce((n, [, v]) => n + v, 0)).toBe(1);
+    expect(highlighted.find(([, v]) => v > 0)![0]).toBe("2024-04-28 00:00:00");
+    expect(loc.reduce((n, [, v]) => n + v, 0)).toBe(41);
+  });
+
+  it("lists who moved from one company to another within a window", async () => {
+    expect(await get("/affiliation_changes?start_days=2024-01-01&end_days=2024-12-31")).toEqual({
+      affiliation_changes: [{ user_id: "ada-marsh", user_name: "Ada Marsh", old_company_name: "Northwind", new_company_name: "Southgate", date: at("2024-02-10") }],
+    });
+    expect(await get("/affiliation_changes?start_days=2023-01-01&end_days=2023-12-31")).toEqual({ affiliation_changes: [] });
   });
 });
 
