@@ -21,7 +21,7 @@ import {
   usersList,
 } from "../contrib/selectors";
 import type { AppContext, AppEnv } from "../http/app-env";
-import { ApiError, apiError } from "../http/errors";
+import { ApiError } from "../http/errors";
 import { filtered } from "./contrib-stats";
 import { parseQuery } from "../http/query";
 
@@ -82,7 +82,7 @@ contrib.get("/users", async (c) => {
 
 contrib.get("/users/:user_id", async (c) => {
   const profile = await findProfileByUserId(c.env.CONTRIB_DB, c.req.param("user_id"));
-  if (!profile) throw apiError(404, `no user with user_id "${c.req.param("user_id")}"`);
+  if (!profile) throw new ApiError(404, `no user with user_id "${c.req.param("user_id")}"`, { parameter: "user_id", value: c.req.param("user_id") });
   const now = Math.floor(Date.now() / 1000);
   return c.json({ user: toUserProfile(profile, now, await listCoreOf(c.env.CONTRIB_DB, profile.seq, now - CORE_WINDOW_SECONDS)) });
 });

@@ -77,7 +77,7 @@ describe("GET /api/1.0/users/<user_id>", () => {
   it("answers 404 for an unknown user", async () => {
     const res = await call("/api/1.0/users/nobody");
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ status: "error", message: 'no user with user_id "nobody"' });
+    expect(await res.json()).toEqual({ status: "error", message: 'no user with user_id "nobody"', parameter: "user_id", value: "nobody" });
   });
 
   it("shows a profile the engine made up from records", async () => {
