@@ -146,6 +146,43 @@ export const dailyTotals = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.day, t.release, t.module, t.companyName, t.userId, t.recordType] }),
     index("daily_totals_release_company_idx").on(t.release, t.companyName),
+    // A person's days in a release, per company and module (release_totals' person-days).
+    index("daily_totals_release_company_user_idx").on(t.release, t.companyName, t.userId, t.module, t.day),
+  ],
+);
+
+/**
+ * The daily totals without the day, for the questions that name no dates (most of them): the same
+ * measures per (release, module, company, person, record type). Rows of record type `pd` hold
+ * `days`, the distinct days with a person-day record (mark, patch, email, bpd, bugf) of the person
+ * in the module; `pd` rows of module `*` count the days across all modules.
+ */
+export const releaseTotals = sqliteTable(
+  "release_totals",
+  {
+    release: text("release").notNull(),
+    module: text("module").notNull(),
+    companyName: text("company_name").notNull(),
+    userId: text("user_id").notNull(),
+    recordType: text("record_type").notNull(),
+    records: integer("records").notNull().default(0),
+    loc: integer("loc").notNull().default(0),
+    markN2: integer("mark_n2").notNull().default(0),
+    markN1: integer("mark_n1").notNull().default(0),
+    mark0: integer("mark_0").notNull().default(0),
+    markP1: integer("mark_p1").notNull().default(0),
+    markP2: integer("mark_p2").notNull().default(0),
+    markA: integer("mark_a").notNull().default(0),
+    markWip: integer("mark_wip").notNull().default(0),
+    markX: integer("mark_x").notNull().default(0),
+    markS: integer("mark_s").notNull().default(0),
+    disagreements: integer("disagreements").notNull().default(0),
+    abandoned: integer("abandoned").notNull().default(0),
+    days: integer("days").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.release, t.module, t.companyName, t.userId, t.recordType] }),
+    index("release_totals_type_company_idx").on(t.recordType, t.companyName),
   ],
 );
 

@@ -1,6 +1,7 @@
-// Query functions for the `/api/1.0` statistics: sums of daily_totals under a filter, grouped by
-// company, module, person, release or nothing. Conditions are added only when the filter has them,
-// so that SQLite can use the (release, company) index of the common queries.
+// Query functions for the `/api/1.0` statistics: sums of the totals (release_totals, or
+// daily_totals when dates are asked) under a filter, grouped by company, module, person, release or
+// nothing. Conditions are added only when the filter has them, so that SQLite can use the indexes
+// of the common queries.
 import { type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
 
@@ -38,6 +39,8 @@ const SUMS = MEASURES.map((m: Measure) => `sum(${m}) AS ${m}`).join(", ");
 /**
  * The measures of the totals under a filter, per group (one row with id null without a group),
  * optionally per record type too; `personDays` counts distinct (person, day) pairs per group.
+ * Without dates the day-less release_totals answer (a person's days are counted there per module
+ * and across modules, so person-days per module, or over every module, need no daily rows).
  */
 export async function sumTotalsBy(
   db: D1Database,
@@ -46,25 +49,37 @@ export async function sumTotalsBy(
   filter: TotalsFilter,
   options: { byType?: boolean; personDays?: boolean } = {},
 ): Promise<TotalsRow[]> {
-  const w = where(types, filter);
   const id = group ?? "NULL";
   const keys = [group, options.byType ? "record_type" : null].filter(Boolean).join(", ");
+  const grouped = keys ? ` GROUP BY ${keys}` : "";
+  const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
+  const run = async (sql: string, binds: unknown[]) => (await db.prepare(sql).bind(...binds).all<TotalsRow>()).results;
+
+  if (!filter.days && !options.personDays) {
+    const w = where(types, filter);
+    return run(`${select}, 0 AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
+  }
+  if (!filter.days && (group === "module" || !filter.moduleScope) && !options.byType) {
+    const w = where(["pd"], filter);
+    const modules = group === "module" ? "module <> '*'" : "module = '*'";
+    return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql} AND ${modules}${grouped}`, w.binds);
+  }
+  const w = where(types, filter);
   const personDays = options.personDays ? "count(DISTINCT day || ':' || user_id)" : "0";
-  const { results } = await db
-    .prepare(
-      `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}, ${personDays} AS person_days
-       FROM daily_totals WHERE ${w.sql}${keys ? ` GROUP BY ${keys}` : ""}`,
-    )
-    .bind(...w.binds)
-    .all<TotalsRow>();
-  return results;
+  return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
+}
+
+/** Every module with records (release_totals), to tell a filter that selects them all. */
+export async function listModulesPresent(db: D1Database): Promise<string[]> {
+  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals WHERE module <> '*'").all<{ module: string }>();
+  return results.map((r) => r.module);
 }
 
 /** Companies, modules or people that have any counted record under a filter (for the selectors). */
 export async function listPresent(db: D1Database, group: TotalsGroup, types: readonly string[], filter: TotalsFilter): Promise<string[]> {
   const w = where(types, filter);
   const { results } = await db
-    .prepare(`SELECT DISTINCT ${group} AS id FROM daily_totals WHERE ${w.sql}`)
+    .prepare(`SELECT DISTINCT ${group} AS id FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql}`)
     .bind(...w.binds)
     .all<{ id: string }>();
   return results.map((r) => r.id);

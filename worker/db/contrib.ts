@@ -4,7 +4,7 @@
 import type { Affiliation } from "../domain/contrib/affiliation";
 import type { Profile } from "../domain/contrib/profiles";
 import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
-import { MEASURES } from "../domain/contrib/metrics";
+import { MEASURES, metricById } from "../domain/contrib/metrics";
 import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
 import { chunkJson } from "./chunk";
@@ -338,6 +338,81 @@ export function recordWrites(
                    j.value ->> '$.user_id', j.value ->> '$.record_type' FROM json_each(?1) AS j)`,
         )
         .bind(json),
+    );
+  }
+  statements.push(...releaseTotalsWrites(db, deltas));
+  return statements;
+}
+
+/** The record types whose days make person-days (metrics.ts). */
+const PERSON_DAY_TYPES = JSON.stringify(metricById("person-day")!.types);
+
+/**
+ * Statements that keep release_totals in step with daily totals moved by `deltas` (they run after
+ * them): the measures without the day, then the person-days of every (release, module, company,
+ * person) whose person-day records moved, counted again from the daily totals.
+ */
+function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1PreparedStatement[] {
+  const byKey = new Map<string, Omit<TotalsDelta, "day">>();
+  for (const d of deltas) {
+    const key = JSON.stringify([d.release, d.module, d.company_name, d.user_id, d.record_type]);
+    const { day: _day, ...rest } = d;
+    const sum = byKey.get(key);
+    if (!sum) byKey.set(key, { ...rest });
+    else for (const m of MEASURES) sum[m] += d[m];
+  }
+  const rows = [...byKey.values()].filter((r) => MEASURES.some((m) => r[m] !== 0));
+  const measures = MEASURES.join(", ");
+  const statements = chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO release_totals (release, module, company_name, user_id, record_type, ${measures})
+         SELECT j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name', j.value ->> '$.user_id',
+                j.value ->> '$.record_type', ${MEASURES.map((m) => `j.value ->> '$.${m}'`).join(", ")}
+         FROM json_each(?1) AS j WHERE true
+         ON CONFLICT (release, module, company_name, user_id, record_type)
+         DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(", ")}`,
+      )
+      .bind(json),
+  );
+  for (const json of chunkJson(rows.filter((r) => r.records < 0), CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `DELETE FROM release_totals WHERE records = 0 AND record_type <> 'pd' AND (release, module, company_name, user_id, record_type) IN
+           (SELECT j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name', j.value ->> '$.user_id', j.value ->> '$.record_type' FROM json_each(?1) AS j)`,
+        )
+        .bind(json),
+    );
+  }
+  const people = [...new Map(
+    rows
+      .filter((r) => metricById("person-day")!.types.includes(r.record_type as never))
+      .map((r) => [JSON.stringify([r.release, r.module, r.company_name, r.user_id]), { release: r.release, module: r.module, company_name: r.company_name, user_id: r.user_id }]),
+  ).values()];
+  for (const json of chunkJson(people, CHUNK_ITEMS, CHUNK_CHARS)) {
+    const keys = `SELECT j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
+    const everywhere = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
+    statements.push(
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND (release, module, company_name, user_id) IN (${keys})`).bind(json),
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND module = '*' AND (release, company_name, user_id) IN (${everywhere})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, days)
+           SELECT d.release, d.module, d.company_name, d.user_id, 'pd', count(DISTINCT d.day) FROM daily_totals AS d
+           WHERE (d.release, d.company_name, d.user_id, d.module) IN (SELECT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id', j.value ->> '$.module' FROM json_each(?1) AS j)
+             AND d.record_type IN (SELECT value FROM json_each(?2))
+           GROUP BY d.release, d.module, d.company_name, d.user_id`,
+        )
+        .bind(json, PERSON_DAY_TYPES),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, days)
+           SELECT d.release, '*', d.company_name, d.user_id, 'pd', count(DISTINCT d.day) FROM daily_totals AS d
+           WHERE (d.release, d.company_name, d.user_id) IN (${everywhere}) AND d.record_type IN (SELECT value FROM json_each(?2))
+           GROUP BY d.release, d.company_name, d.user_id`,
+        )
+        .bind(json, PERSON_DAY_TYPES),
     );
   }
   return statements;

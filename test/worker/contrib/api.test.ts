@@ -273,6 +273,19 @@ describe("stats/engineers_extended, distinct_engineers, bp, languages, timeline"
   });
 });
 
+describe("the totals without dates", () => {
+  it.each(["commits", "loc", "marks", "person-day", "emails", "patches"])("give every ranking of %s the same as the daily totals do", async (metric) => {
+    for (const endpoint of ["companies", "modules", "engineers"]) {
+      for (const scope of ["", "&module=core", "&project_type=code", "&company=southgate"]) {
+        const days = await get(`/stats/${endpoint}?release=all&metric=${metric}${scope}&start_date=2000-01-01&end_date=2099-12-31`);
+        expect(await get(`/stats/${endpoint}?release=all&metric=${metric}${scope}`), `${endpoint} ${scope}`).toEqual(days);
+      }
+    }
+    const days = await get(`/contribution?release=alder&start_date=2000-01-01`);
+    expect(await get("/contribution?release=alder")).toEqual(days);
+  });
+});
+
 describe("/contribution", () => {
   it("adds up every kind of record of the filter, whatever the metric", async () => {
     expect(await get("/contribution?release=alder&metric=commits")).toEqual({
