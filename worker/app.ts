@@ -8,6 +8,7 @@ import { collector } from "./routes/collector";
 import { contribRead } from "./http/contrib-read";
 import { contrib } from "./routes/contrib";
 import { contribStats } from "./routes/contrib-stats";
+import { contribReports } from "./routes/contrib-reports";
 import { contribAdmin } from "./routes/contrib-admin";
 import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
@@ -37,6 +38,7 @@ app.route("/api/1.0/admin/processor", processorAdmin);
 app.route("/api/1.0/admin", contribAdmin);
 app.use("/api/1.0/*", contribRead);
 app.route("/api/1.0", contribStats);
+app.route("/api/1.0/reports", contribReports);
 app.route("/api/1.0", contrib);
 
 app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));

@@ -18,8 +18,9 @@ export const contribRead: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   const now = Date.now();
   const nextRun = Math.ceil((now + 1) / RUN_EVERY_MS) * RUN_EVERY_MS;
-  // The day is part of it: a default (the current release, who is core) can move without new data.
-  const etag = `W/"${await findDataVersion(c.env.CONTRIB_DB)}-${Math.floor(now / 86_400_000)}"`;
+  // The hour is part of it: answers that depend on the time (waits of open reviews, who is core,
+  // the current release) move without new data, and a cached answer lives an hour at most anyway.
+  const etag = `W/"${await findDataVersion(c.env.CONTRIB_DB)}-${Math.floor(now / RUN_EVERY_MS)}"`;
   const cache = {
     "Access-Control-Allow-Origin": "*",
     "Cache-Control": `public, max-age=${Math.floor((nextRun - now) / 1000)}`,

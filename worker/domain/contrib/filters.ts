@@ -79,6 +79,8 @@ export interface FilterOptions {
   ignore?: readonly (keyof StatsQuery)[];
   /** The release when the query names none (Stackalytics' default: the current one). */
   defaultRelease?: "current" | "all";
+  /** Without a project type in the query: the config's first (the default), or none (a report of one module). */
+  defaultProjectType?: "first" | "none";
 }
 
 export function resolveFilter(engine: Engine, query: StatsQuery, nowSeconds: number, options: FilterOptions = {}): StatsFilter | FilterError {
@@ -96,7 +98,8 @@ export function resolveFilter(engine: Engine, query: StatsQuery, nowSeconds: num
   const expandOver = releases ?? [...releaseNames];
 
   let modules: Map<string, Set<string>> | null = null;
-  const types = given("project_type") ?? (defaultProjectType(engine) ? [defaultProjectType(engine)!] : []);
+  const fallback = options.defaultProjectType === "none" ? null : defaultProjectType(engine);
+  const types = given("project_type") ?? (fallback ? [fallback] : []);
   for (const id of types) {
     const expanded = expandProjectType(engine.projectTypes, engine.moduleGroups, id, expandOver);
     if (!expanded) return notFound("project_type", id, "project type");
