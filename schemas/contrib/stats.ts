@@ -55,3 +55,103 @@ export type StatsQuery = z.infer<typeof StatsQuerySchema>;
 export type UnrankedRow = { id: string; name: string; metric: number } & Record<string, unknown>;
 /** A ranked row: `index` is 1-based, `""` for `*independent`. */
 export type StatsRow = UnrankedRow & { index: number | "" };
+
+// The answers (reference §5.2). The dashboard reads them with these schemas; the tests check every
+// answer against them.
+const ratio = z.string().regex(/^(\d+\.\d%|&#x221E;)$/);
+const MarksColumnsShape = {
+  "-2": z.int(),
+  "-1": z.int(),
+  "0": z.int().optional(),
+  "1": z.int(),
+  "2": z.int(),
+  A: z.int(),
+  x: z.int(),
+  positive_ratio: ratio,
+  mark_ratio: z.string(),
+  disagreements: z.int(),
+  disagreement_ratio: ratio,
+};
+const RankedShape = { id: z.string(), name: z.string(), metric: z.number(), index: z.union([z.int().min(1), z.literal("")]) };
+
+export const StatsRowSchema = z.looseObject({ ...RankedShape, ...Object.fromEntries(Object.entries(MarksColumnsShape).map(([k, v]) => [k, v.optional()])) });
+export const StatsResponseSchema = z.object({ stats: z.array(StatsRowSchema) });
+export const EngineerRowSchema = StatsRowSchema.extend({ core: z.string().nullable() });
+export const EngineersResponseSchema = z.object({ stats: z.array(EngineerRowSchema) });
+export const EngineersExtendedResponseSchema = z.object({
+  stats: z.array(
+    z.object({
+      ...RankedShape,
+      ...MarksColumnsShape,
+      company: z.string(),
+      core: z.string().nullable(),
+      mark: z.int(),
+      review: z.int(),
+      commit: z.int(),
+      email: z.int(),
+      patch: z.int(),
+    }),
+  ),
+});
+export const DistinctEngineersResponseSchema = z.object({ stats: z.record(z.string(), z.object({ author_name: z.string(), author_email: z.string().nullable() })) });
+export const BlueprintStatsResponseSchema = z.object({
+  stats: z.array(z.object({ ...RankedShape, status: z.string().nullable(), date: z.string(), link: z.string() })),
+});
+const point = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2} 00:00:00$/), z.number()]);
+export const TimelineResponseSchema = z.object({ timeline: z.tuple([z.array(point), z.array(point), z.array(point)]) });
+
+const bucket = z.int().min(0);
+export const ContributionResponseSchema = z.object({
+  contribution: z.object({
+    commit_count: z.int(),
+    loc: z.int(),
+    marks: z.object({ "-2": bucket, "-1": bucket, "0": bucket, "1": bucket, "2": bucket, A: bucket, WIP: bucket, x: bucket, s: bucket }),
+    email_count: z.int(),
+    drafted_blueprint_count: z.int(),
+    completed_blueprint_count: z.int(),
+    filed_bug_count: z.int(),
+    resolved_bug_count: z.int(),
+    patch_set_count: z.int(),
+    change_request_count: z.int(),
+    abandoned_change_requests_count: z.int(),
+    translations: z.int(),
+  }),
+});
+
+const link = z.object({ uri: z.string(), title: z.unknown() });
+export const ActivityResponseSchema = z.object({
+  activity: z.array(
+    z.looseObject({
+      primary_key: z.string(),
+      record_type: z.string(),
+      date: z.int(),
+      date_str: z.string().regex(/^\d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} UTC$/),
+      author_link: link,
+      company_link: link,
+      module_link: link,
+      blueprint_id_count: z.int(),
+      bug_id_count: z.int(),
+    }),
+  ),
+});
+
+const option = z.object({ id: z.string(), text: z.string() });
+export const ReleasesResponseSchema = z.object({ data: z.array(option.extend({ project: z.string().optional() })), default: z.string() });
+export const MetricsResponseSchema = z.object({ data: z.array(option), default: z.string() });
+export const ProjectTypesResponseSchema = z.object({ data: z.array(option.extend({ child: z.boolean() })), default: z.string().nullable() });
+export const CompaniesResponseSchema = z.object({ data: z.array(option) });
+export const CompanyResponseSchema = z.object({ company: option });
+export const ModulesResponseSchema = z.object({ data: z.array(option.extend({ tag: z.string() })) });
+export const ModuleResponseSchema = z.object({
+  module: z.object({
+    id: z.string(),
+    name: z.string(),
+    tag: z.string(),
+    modules: z.array(z.object({ module_name: z.string(), visible: z.boolean(), repo_uri: z.string().optional() })),
+  }),
+});
+export const UsersResponseSchema = z.object({ data: z.array(option.extend({ company_name: z.string(), core: z.array(z.string()).optional() })) });
+export const LanguagesResponseSchema = z.object({ data: z.array(option) });
+export const AffiliationChangesResponseSchema = z.object({
+  affiliation_changes: z.array(z.object({ user_id: z.string(), user_name: z.string(), old_company_name: z.string(), new_company_name: z.string(), date: z.int() })),
+});

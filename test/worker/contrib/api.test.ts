@@ -3,6 +3,27 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { DefaultData } from "../../../schemas/contrib/default-data";
 import type { RawRecord } from "../../../schemas/contrib/records";
+import type { ZodType } from "zod";
+import {
+  ActivityResponseSchema,
+  AffiliationChangesResponseSchema,
+  BlueprintStatsResponseSchema,
+  CompaniesResponseSchema,
+  CompanyResponseSchema,
+  ContributionResponseSchema,
+  DistinctEngineersResponseSchema,
+  EngineersExtendedResponseSchema,
+  EngineersResponseSchema,
+  LanguagesResponseSchema,
+  MetricsResponseSchema,
+  ModuleResponseSchema,
+  ModulesResponseSchema,
+  ProjectTypesResponseSchema,
+  ReleasesResponseSchema,
+  StatsResponseSchema,
+  TimelineResponseSchema,
+  UsersResponseSchema,
+} from "../../../schemas/contrib/stats";
 import { at } from "../../unit/contrib/fixtures";
 import { call } from "../helpers";
 import { loadConfig, postRecords, resetAll } from "./helpers";
@@ -101,10 +122,39 @@ beforeAll(async () => {
   await postRecords(records);
 });
 
+/** Each endpoint's answer checked against its schema (§5.2's shapes). */
+const SHAPES: [RegExp, ZodType][] = [
+  [/^\/stats\/engineers_extended/, EngineersExtendedResponseSchema],
+  [/^\/stats\/engineers/, EngineersResponseSchema],
+  [/^\/stats\/distinct_engineers/, DistinctEngineersResponseSchema],
+  [/^\/stats\/bp/, BlueprintStatsResponseSchema],
+  [/^\/stats\/timeline/, TimelineResponseSchema],
+  [/^\/stats\//, StatsResponseSchema],
+  [/^\/contribution/, ContributionResponseSchema],
+  [/^\/activity/, ActivityResponseSchema],
+  [/^\/releases/, ReleasesResponseSchema],
+  [/^\/metrics/, MetricsResponseSchema],
+  [/^\/project_types/, ProjectTypesResponseSchema],
+  [/^\/companies\//, CompanyResponseSchema],
+  [/^\/companies/, CompaniesResponseSchema],
+  [/^\/modules\//, ModuleResponseSchema],
+  [/^\/modules/, ModulesResponseSchema],
+  [/^\/users\?|^\/users$/, UsersResponseSchema],
+  [/^\/languages/, LanguagesResponseSchema],
+  [/^\/affiliation_changes/, AffiliationChangesResponseSchema],
+];
+
 async function get<T = Record<string, unknown>>(path: string, status = 200): Promise<T> {
   const res = await call(`/api/1.0${path}`);
   expect(res.status, `${path}: ${res.status}`).toBe(status);
-  return res.json<T>();
+  const body = await res.json<T>();
+  const shape = SHAPES.find(([pattern]) => pattern.test(path))?.[1];
+  if (status === 200) {
+    expect(shape, `a schema for ${path}`).toBeDefined();
+    const checked = shape!.safeParse(body);
+    expect(checked.success, `${path}: ${checked.error?.message}`).toBe(true);
+  }
+  return body;
 }
 type Stats = { stats: Record<string, unknown>[] };
 const metrics = async (path: string) => (await get<Stats>(path)).stats.map((r) => [r.id, r.metric, r.index]);
