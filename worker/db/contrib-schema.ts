@@ -152,10 +152,12 @@ export const dailyTotals = sqliteTable(
 );
 
 /**
- * The daily totals without the day, for the questions that name no dates (most of them): the same
- * measures per (release, module, company, person, record type). Rows of record type `pd` hold
- * `days`, the distinct days with a person-day record (mark, patch, email, bpd, bugf) of the person
- * in the module; `pd` rows of module `*` count the days across all modules.
+ * The daily totals without the day, for the questions that name no dates (most of them), at five
+ * levels: per (release, module, company, person, record type) (level 0), across modules (1: module
+ * `*`), per company (2: module and person `*`), per module (3: company and person `*`) and per
+ * release (4). A question reads the coarsest level that has what it groups and filters by. Rows of
+ * record type `pd` hold `days`: a person's distinct days with a person-day record (mark, patch,
+ * email, bpd, bugf) in a module (0) or in any (1), and their sums per company (2) and module (3).
  */
 export const releaseTotals = sqliteTable(
   "release_totals",
@@ -179,10 +181,12 @@ export const releaseTotals = sqliteTable(
     disagreements: integer("disagreements").notNull().default(0),
     abandoned: integer("abandoned").notNull().default(0),
     days: integer("days").notNull().default(0),
+    level: integer("level").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.release, t.module, t.companyName, t.userId, t.recordType] }),
     index("release_totals_type_company_idx").on(t.recordType, t.companyName),
+    index("release_totals_level_idx").on(t.level, t.recordType, t.release),
   ],
 );
 

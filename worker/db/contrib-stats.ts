@@ -10,15 +10,19 @@ export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
 /** The filter's part that a totals query reads (its metric picks the record types). */
 export type TotalsFilter = Pick<StatsFilter, "releases" | "days" | "moduleScope" | "companies" | "users">;
 
-/** The WHERE clause of a filter over daily_totals (or records, which have the same columns), with its parameters. */
-export function where(types: readonly string[] | null, f: TotalsFilter): { sql: string; binds: unknown[] } {
+/**
+ * The WHERE clause of a filter over daily_totals or records (they have the same columns), or over
+ * one level of release_totals, with its parameters.
+ */
+export function where(types: readonly string[] | null, f: TotalsFilter, level?: Level): { sql: string; binds: unknown[] } {
   const binds: unknown[] = [];
   const param = (value: unknown) => {
     binds.push(value);
     return `?${binds.length}`;
   };
   const each = (values: readonly unknown[]) => `(SELECT value FROM json_each(${param(JSON.stringify(values))}))`;
-  const parts = types ? [`record_type IN ${each(types)}`] : [];
+  const parts = level === undefined ? [] : [`level = ${param(level)}`];
+  if (types) parts.push(`record_type IN ${each(types)}`);
   if (f.releases) parts.push(`release IN ${each(f.releases)}`);
   if (f.days) parts.push(`day BETWEEN ${param(f.days.from)} AND ${param(f.days.to)}`);
   if (f.moduleScope && "modules" in f.moduleScope) parts.push(`module IN ${each(f.moduleScope.modules)}`);
@@ -37,10 +41,27 @@ export type TotalsRow = { id: string | null; record_type?: string; person_days: 
 const SUMS = MEASURES.map((m: Measure) => `sum(${m}) AS ${m}`).join(", ");
 
 /**
+ * The levels of release_totals (worker/db/contrib-schema.ts): by (module, company, person), by
+ * (company, person) across modules, by company, by module, and the whole release.
+ */
+type Level = 0 | 1 | 2 | 3 | 4;
+
+/** The coarsest level that has what a question groups and filters by. */
+function levelFor(group: TotalsGroup | null, f: TotalsFilter): Level {
+  const module = group === "module" || f.moduleScope !== null;
+  const company = group === "company_name" || f.companies !== null;
+  const person = group === "user_id" || f.users !== null;
+  if (module) return company || person ? 0 : 3;
+  if (person) return 1;
+  return company ? 2 : 4;
+}
+
+/**
  * The measures of the totals under a filter, per group (one row with id null without a group),
  * optionally per record type too; `personDays` counts distinct (person, day) pairs per group.
- * Without dates the day-less release_totals answer (a person's days are counted there per module
- * and across modules, so person-days per module, or over every module, need no daily rows).
+ * Without dates release_totals answers, at the coarsest level that serves; its person-days hold
+ * for a person across modules, a company, a module, or a module's people, so only a question by
+ * company or person within some modules needs the daily rows.
  */
 export async function sumTotalsBy(
   db: D1Database,
@@ -54,30 +75,31 @@ export async function sumTotalsBy(
   const grouped = keys ? ` GROUP BY ${keys}` : "";
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
   const run = async (sql: string, binds: unknown[]) => (await db.prepare(sql).bind(...binds).all<TotalsRow>()).results;
+  const level = levelFor(group, filter);
 
   if (!filter.days && !options.personDays) {
-    const w = where(types, filter);
+    const w = where(types, filter, level);
     return run(`${select}, 0 AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
   }
-  if (!filter.days && (group === "module" || !filter.moduleScope) && !options.byType) {
-    const w = where(["pd"], filter);
-    const modules = group === "module" ? "module <> '*'" : "module = '*'";
-    return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql} AND ${modules}${grouped}`, w.binds);
+  if (!filter.days && !options.byType && (level === 1 || level === 2 || level === 3 || (level === 0 && group === "module"))) {
+    const w = where(["pd"], filter, level);
+    return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
   }
   const w = where(types, filter);
-  const personDays = options.personDays ? "count(DISTINCT day || ':' || user_id)" : "0";
+  // Robots' days are no one's effort.
+  const personDays = options.personDays ? "count(DISTINCT CASE WHEN company_name <> '*robots' THEN day || ':' || user_id END)" : "0";
   return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
 }
 
 /** Every module with records (release_totals), to tell a filter that selects them all. */
 export async function listModulesPresent(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals WHERE module <> '*'").all<{ module: string }>();
+  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals WHERE level = 3").all<{ module: string }>();
   return results.map((r) => r.module);
 }
 
 /** Companies, modules or people that have any counted record under a filter (for the selectors). */
 export async function listPresent(db: D1Database, group: TotalsGroup, types: readonly string[], filter: TotalsFilter): Promise<string[]> {
-  const w = where(types, filter);
+  const w = where(types, filter, filter.days ? undefined : levelFor(group, filter));
   const { results } = await db
     .prepare(`SELECT DISTINCT ${group} AS id FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql}`)
     .bind(...w.binds)

@@ -4,6 +4,7 @@
 import type { Affiliation } from "../domain/contrib/affiliation";
 import type { Profile } from "../domain/contrib/profiles";
 import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
+import { ROBOTS } from "../domain/contrib/companies";
 import { MEASURES, metricById } from "../domain/contrib/metrics";
 import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
@@ -345,30 +346,50 @@ export function recordWrites(
 }
 
 /** The record types whose days make person-days (metrics.ts). */
-const PERSON_DAY_TYPES = JSON.stringify(metricById("person-day")!.types);
+const PD_TYPES = metricById("person-day")!.types as readonly string[];
+const PERSON_DAY_TYPES = JSON.stringify(PD_TYPES);
+
+/** A delta's key at each level of release_totals (LEVELS in db/contrib-stats.ts): `*` stands for "all". */
+const levelKeys = (d: Pick<TotalsDelta, "release" | "module" | "company_name" | "user_id">) =>
+  [
+    [0, d.module, d.company_name, d.user_id],
+    [1, "*", d.company_name, d.user_id],
+    [2, "*", d.company_name, "*"],
+    [3, d.module, "*", "*"],
+    [4, "*", "*", "*"],
+  ] as const;
+
+type LevelRow = Omit<TotalsDelta, "day"> & { level: number };
 
 /**
  * Statements that keep release_totals in step with daily totals moved by `deltas` (they run after
- * them): the measures without the day, then the person-days of every (release, module, company,
- * person) whose person-day records moved, counted again from the daily totals.
+ * them): the measures without the day at each level, then the person-days of every (release,
+ * module, company, person) whose person-day records moved, counted again from the daily totals,
+ * and their sums per company and per module.
  */
 function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1PreparedStatement[] {
-  const byKey = new Map<string, Omit<TotalsDelta, "day">>();
+  const byKey = new Map<string, LevelRow>();
   for (const d of deltas) {
-    const key = JSON.stringify([d.release, d.module, d.company_name, d.user_id, d.record_type]);
-    const { day: _day, ...rest } = d;
-    const sum = byKey.get(key);
-    if (!sum) byKey.set(key, { ...rest });
-    else for (const m of MEASURES) sum[m] += d[m];
+    // The levels without the company leave out what the statistics never count: robots but their patch sets and reviews.
+    const robots = d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review";
+    for (const [level, module, company_name, user_id] of levelKeys(d)) {
+      if (robots && level >= 3) continue;
+      const key = JSON.stringify([level, d.release, module, company_name, user_id, d.record_type]);
+      const sum = byKey.get(key);
+      if (!sum) {
+        const { day: _day, ...rest } = d;
+        byKey.set(key, { ...rest, module, company_name, user_id, level });
+      } else for (const m of MEASURES) sum[m] += d[m];
+    }
   }
   const rows = [...byKey.values()].filter((r) => MEASURES.some((m) => r[m] !== 0));
   const measures = MEASURES.join(", ");
   const statements = chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
     db
       .prepare(
-        `INSERT INTO release_totals (release, module, company_name, user_id, record_type, ${measures})
+        `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, ${measures})
          SELECT j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name', j.value ->> '$.user_id',
-                j.value ->> '$.record_type', ${MEASURES.map((m) => `j.value ->> '$.${m}'`).join(", ")}
+                j.value ->> '$.record_type', j.value ->> '$.level', ${MEASURES.map((m) => `j.value ->> '$.${m}'`).join(", ")}
          FROM json_each(?1) AS j WHERE true
          ON CONFLICT (release, module, company_name, user_id, record_type)
          DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(", ")}`,
@@ -386,20 +407,23 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
     );
   }
   const people = [...new Map(
-    rows
-      .filter((r) => metricById("person-day")!.types.includes(r.record_type as never))
-      .map((r) => [JSON.stringify([r.release, r.module, r.company_name, r.user_id]), { release: r.release, module: r.module, company_name: r.company_name, user_id: r.user_id }]),
+    deltas
+      .filter((d) => PD_TYPES.includes(d.record_type))
+      .map((d) => [JSON.stringify([d.release, d.module, d.company_name, d.user_id]), { release: d.release, module: d.module, company_name: d.company_name, user_id: d.user_id }]),
   ).values()];
   for (const json of chunkJson(people, CHUNK_ITEMS, CHUNK_CHARS)) {
     const keys = `SELECT j.value ->> '$.release', j.value ->> '$.module', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
-    const everywhere = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
+    const persons = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
+    const companies = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name' FROM json_each(?1) AS j`;
+    const modules = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.module' FROM json_each(?1) AS j`;
     statements.push(
-      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND (release, module, company_name, user_id) IN (${keys})`).bind(json),
-      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND module = '*' AND (release, company_name, user_id) IN (${everywhere})`).bind(json),
+      // A person's days in each module (level 0) and across modules (level 1), from the daily rows.
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 0 AND (release, module, company_name, user_id) IN (${keys})`).bind(json),
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 1 AND module = '*' AND (release, company_name, user_id) IN (${persons})`).bind(json),
       db
         .prepare(
-          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, days)
-           SELECT d.release, d.module, d.company_name, d.user_id, 'pd', count(DISTINCT d.day) FROM daily_totals AS d
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT d.release, d.module, d.company_name, d.user_id, 'pd', 0, count(DISTINCT d.day) FROM daily_totals AS d
            WHERE (d.release, d.company_name, d.user_id, d.module) IN (SELECT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id', j.value ->> '$.module' FROM json_each(?1) AS j)
              AND d.record_type IN (SELECT value FROM json_each(?2))
            GROUP BY d.release, d.module, d.company_name, d.user_id`,
@@ -407,12 +431,31 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
         .bind(json, PERSON_DAY_TYPES),
       db
         .prepare(
-          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, days)
-           SELECT d.release, '*', d.company_name, d.user_id, 'pd', count(DISTINCT d.day) FROM daily_totals AS d
-           WHERE (d.release, d.company_name, d.user_id) IN (${everywhere}) AND d.record_type IN (SELECT value FROM json_each(?2))
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT d.release, '*', d.company_name, d.user_id, 'pd', 1, count(DISTINCT d.day) FROM daily_totals AS d
+           WHERE (d.release, d.company_name, d.user_id) IN (${persons}) AND d.record_type IN (SELECT value FROM json_each(?2))
            GROUP BY d.release, d.company_name, d.user_id`,
         )
         .bind(json, PERSON_DAY_TYPES),
+      // Their sums: per company (distinct person-days there), per module.
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 2 AND module = '*' AND user_id = '*' AND (release, company_name) IN (${companies})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT t.release, '*', t.company_name, '*', 'pd', 2, sum(t.days) FROM release_totals AS t
+           WHERE t.record_type = 'pd' AND t.level = 1 AND t.module = '*' AND (t.release, t.company_name) IN (${companies})
+           GROUP BY t.release, t.company_name`,
+        )
+        .bind(json),
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 3 AND company_name = '*' AND user_id = '*' AND (release, module) IN (${modules})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT t.release, t.module, '*', '*', 'pd', 3, sum(t.days) FROM release_totals AS t
+           WHERE t.record_type = 'pd' AND t.level = 0 AND t.company_name <> '*robots' AND (t.release, t.module) IN (${modules})
+           GROUP BY t.release, t.module`,
+        )
+        .bind(json),
     );
   }
   return statements;

@@ -42,6 +42,7 @@ function config(): DefaultData {
         ],
       },
       { user_name: "Kai Brandt", emails: ["kai@southgate.example"], launchpad_id: "kai-b", gerrit_id: "kai", companies: [{ company_name: "Southgate", end_date: null }] },
+      { user_name: "Bench CI", emails: ["ci@ci.example"], gerrit_id: "ci", companies: [{ company_name: "*robots", end_date: null }] },
     ],
     companies: [
       { company_name: "Northwind", domains: ["northwind.example"] },
@@ -107,6 +108,9 @@ const records: RawRecord[] = [
   { primary_key: "bugf:core/1", record_type: "bugf", date: at("2024-05-02"), launchpad_id: "ada-marsh", module: "core" },
   { primary_key: "bugr:core/1", record_type: "bugr", date: at("2024-05-03"), launchpad_id: "kai-b", module: "core" },
   { primary_key: "bpd:docs:tides", record_type: "bpd", date: at("2024-06-01"), launchpad_id: "kai-b", module: "docs", id: "docs:tides" },
+  // A robot's vote does not count; its patch sets count as patch sets, never as anyone's effort.
+  mark("ci-1", { gerrit_id: "ci" }, at("2024-06-02"), "Code-Review", 1, "r1"),
+  { primary_key: "ci:1", record_type: "patch", date: at("2024-06-02"), gerrit_id: "ci", module: "core", branch: "master", review_id: "r9", patch: 1 },
   { primary_key: "tr:1", record_type: "tr", date: at("2024-06-10"), zanata_id: "kai-z", module: "docs", loc: 100, language: "German" },
   { primary_key: "tr:2", record_type: "tr", date: at("2024-06-11"), zanata_id: "kai-z", module: "docs", loc: 50, language: "French" },
   // Cedar, the current release
@@ -326,13 +330,15 @@ describe("stats/engineers_extended, distinct_engineers, bp, languages, timeline"
 describe("the totals without dates", () => {
   it.each(["commits", "loc", "marks", "person-day", "emails", "patches"])("give every ranking of %s the same as the daily totals do", async (metric) => {
     for (const endpoint of ["companies", "modules", "engineers"]) {
-      for (const scope of ["", "&module=core", "&project_type=code", "&company=southgate"]) {
+      for (const scope of ["", "&module=core", "&project_type=code", "&company=southgate", "&user_id=kai-b", "&company=southgate&module=core", "&user_id=ada-marsh&module=core,tools"]) {
         const days = await get(`/stats/${endpoint}?release=all&metric=${metric}${scope}&start_date=2000-01-01&end_date=2099-12-31`);
         expect(await get(`/stats/${endpoint}?release=all&metric=${metric}${scope}`), `${endpoint} ${scope}`).toEqual(days);
       }
     }
-    const days = await get(`/contribution?release=alder&start_date=2000-01-01`);
-    expect(await get("/contribution?release=alder")).toEqual(days);
+    for (const scope of ["release=alder", "release=all", "release=birch&module=core", "release=all&company=southgate", "release=all&user_id=kai-b"]) {
+      const days = await get(`/contribution?${scope}&start_date=2000-01-01`);
+      expect(await get(`/contribution?${scope}`), scope).toEqual(days);
+    }
   });
 });
 
