@@ -2,7 +2,7 @@
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
 import { listModulesPresent, listPresent, listRecordsOf, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
-import { findDataVersion, findProfileByUserId, listCoresOf, listProfilesByUserIds } from "../db/contrib";
+import { findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listProfilesByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -81,11 +81,11 @@ export async function statsBy(db: D1Database, group: TotalsGroup, filter: StatsF
   const rows = totals.map((t: TotalsRow) => ({ id: t.id!, name: t.id!, metric: metricValue(metric, t), ...(marks ? marksColumns(t) : {}) }));
   if (group !== "user_id") return rank(rows);
 
-  const profiles = await listProfilesByUserIds(db, rows.map((r) => r.id));
-  const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const names = await listNamesByUserIds(db, rows.map((r) => r.id));
+  const cores = await listCoresOf(db, [...names.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
   return rank(
     rows.map((r) => {
-      const profile = profiles.get(r.id);
+      const profile = names.get(r.id);
       return { ...r, name: profile?.user_name ?? r.id, core: profile ? coreBranch(cores.get(profile.seq) ?? [], filter.modules) : null };
     }),
   );

@@ -148,6 +148,8 @@ export const dailyTotals = sqliteTable(
     index("daily_totals_release_company_idx").on(t.release, t.companyName),
     // A person's days in a release, per company and module (release_totals' person-days).
     index("daily_totals_release_company_user_idx").on(t.release, t.companyName, t.userId, t.module, t.day),
+    // A company's weeks (the timeline of one company).
+    index("daily_totals_company_day_idx").on(t.companyName, t.day),
   ],
 );
 

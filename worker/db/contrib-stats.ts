@@ -14,7 +14,9 @@ export type TotalsFilter = Pick<StatsFilter, "releases" | "days" | "moduleScope"
  * The WHERE clause of a filter over daily_totals or records (they have the same columns), or over
  * one level of release_totals, with its parameters.
  */
-export function where(types: readonly string[] | null, f: TotalsFilter, level?: Level): { sql: string; binds: unknown[] } {
+export function where(types: readonly string[] | null, f: TotalsFilter, level?: Level, options: { byDate?: boolean } = {}): { sql: string; binds: unknown[] } {
+  // Paging records newest first wants a (…, date) index: the type and module must not pick another.
+  const [type, module] = options.byDate ? ["+record_type", "+module"] : ["record_type", "module"];
   const binds: unknown[] = [];
   const param = (value: unknown) => {
     binds.push(value);
@@ -22,12 +24,12 @@ export function where(types: readonly string[] | null, f: TotalsFilter, level?: 
   };
   const each = (values: readonly unknown[]) => `(SELECT value FROM json_each(${param(JSON.stringify(values))}))`;
   const parts = level === undefined ? [] : [`level = ${param(level)}`];
-  if (types) parts.push(`record_type IN ${each(types)}`);
+  if (types) parts.push(`${type} IN ${each(types)}`);
   if (f.releases) parts.push(`release IN ${each(f.releases)}`);
   if (f.days) parts.push(`day BETWEEN ${param(f.days.from)} AND ${param(f.days.to)}`);
-  if (f.moduleScope && "modules" in f.moduleScope) parts.push(`module IN ${each(f.moduleScope.modules)}`);
+  if (f.moduleScope && "modules" in f.moduleScope) parts.push(`${module} IN ${each(f.moduleScope.modules)}`);
   if (f.moduleScope && "pairs" in f.moduleScope) {
-    parts.push(`(module, release) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(${param(JSON.stringify(f.moduleScope.pairs))}) AS j)`);
+    parts.push(`(${module}, release) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(${param(JSON.stringify(f.moduleScope.pairs))}) AS j)`);
   }
   if (f.companies) parts.push(`company_name IN ${each(f.companies)}`);
   if (f.users) parts.push(`user_id IN ${each(f.users)}`);
@@ -114,7 +116,7 @@ export async function listActivity(
   filter: TotalsFilter,
   page: { start: number; size: number; messageContains?: string },
 ): Promise<{ primary_key: string; record_type: string; fields: string }[]> {
-  const w = where(types, filter);
+  const w = where(types, filter, undefined, { byDate: true });
   const extra = [`release <> 'ignored'`];
   if (page.messageContains) {
     w.binds.push(page.messageContains);

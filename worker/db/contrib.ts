@@ -552,6 +552,17 @@ export async function listProfilesThatMoved(db: D1Database): Promise<Profile[]> 
   return results.map(toProfile);
 }
 
+/** The name and seq of some user_ids' profiles (the oldest, should two share one), without their histories. */
+export async function listNamesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, { seq: number; user_name: string }>> {
+  if (userIds.length === 0) return new Map();
+  const results = await db.batch<{ user_id: string; seq: number; user_name: string }>(
+    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db.prepare("SELECT user_id, seq, user_name FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC").bind(json),
+    ),
+  );
+  return new Map(results.flatMap((r) => r.results).map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name }]));
+}
+
 /** The profiles of some user_ids (one each, the oldest should two share one). */
 export async function listProfilesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Profile>> {
   if (userIds.length === 0) return new Map();

@@ -1,0 +1,1 @@
+CREATE INDEX `daily_totals_company_day_idx` ON `daily_totals` (`company_name`,`day`);
