@@ -42,6 +42,9 @@ export type TotalsRow = { id: string | null; record_type?: string; person_days: 
 
 const SUMS = MEASURES.map((m: Measure) => `sum(${m}) AS ${m}`).join(", ");
 
+/** Distinct (person, day) pairs of daily_totals rows; robots' days are no one's effort. */
+const PERSON_DAYS = "count(DISTINCT CASE WHEN company_name <> '*robots' THEN day || ':' || user_id END)";
+
 /**
  * The levels of release_totals (worker/db/contrib-schema.ts): by (module, company, person), by
  * (company, person) across modules, by company, by module, and the whole release.
@@ -88,8 +91,7 @@ export async function sumTotalsBy(
     return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
   }
   const w = where(types, filter);
-  // Robots' days are no one's effort.
-  const personDays = options.personDays ? "count(DISTINCT CASE WHEN company_name <> '*robots' THEN day || ':' || user_id END)" : "0";
+  const personDays = options.personDays ? PERSON_DAYS : "0";
   return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
 }
 
@@ -145,7 +147,7 @@ export async function sumTotalsByWeek(db: D1Database, types: readonly string[], 
   const w = where(types, filter);
   const { results } = await db
     .prepare(
-      `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? "count(DISTINCT day || ':' || user_id)" : "0"} AS person_days
+      `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? PERSON_DAYS : "0"} AS person_days
        FROM daily_totals WHERE ${w.sql} GROUP BY week ORDER BY week`,
     )
     .bind(...w.binds)

@@ -319,6 +319,14 @@ describe("stats/engineers_extended, distinct_engineers, bp, languages, timeline"
     expect(loc.reduce((n, [, v]) => n + v, 0)).toBe(41);
   });
 
+  it("counts person-days per week as the rankings do: a robot's patch set is no one's day", async () => {
+    type Timeline = { timeline: [string, number][][] };
+    const { timeline } = await get<Timeline>("/stats/timeline?release=birch&metric=person-day");
+    // Birch: Ada's filed bug (05-02; at Southgate since February) and Kai's drafted blueprint (06-01); the robot's patch set (06-02) is not a day.
+    expect(timeline[1]!.reduce((n, [, v]) => n + v, 0)).toBe(2);
+    expect(await metrics("/stats/companies?release=birch&metric=person-day")).toEqual([["Southgate", 2, 1]]);
+  });
+
   it("lists who moved from one company to another within a window", async () => {
     expect(await get("/affiliation_changes?start_days=2024-01-01&end_days=2024-12-31")).toEqual({
       affiliation_changes: [{ user_id: "ada-marsh", user_name: "Ada Marsh", old_company_name: "Northwind", new_company_name: "Southgate", date: at("2024-02-10") }],
