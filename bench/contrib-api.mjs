@@ -29,7 +29,7 @@
 // BENCH_COLD (each | once), BENCH_HEAP_MB (64: each V8 isolate's heap limit; 0: V8's defaults),
 // BENCH_WAIT_QUIET (60 s), BENCH_OUT (bench/RESULTS.md), BENCH_KEEP_STATE (1: keep the persist
 // dir), BENCH_STATE (a kept persist dir of an earlier run with the same BENCH_RECORDS, on the same
-// day: seeding is skipped). `node bench/contrib-api.mjs --render` redoes the section from the last
+// day: seeding is skipped, migrations added since are applied). `node bench/contrib-api.mjs --render` redoes the section from the last
 // run's raw data. Exits non-zero if a check fails (the results are written anyway).
 import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -37,7 +37,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { root, toolEnv } from "../scripts/tool-env.mjs";
 import { loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
 import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
-import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
+import { freshState, migrateState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { createContribApiData, DEFAULT_SEED } from "./lib/contrib-api-data.mjs";
 import { renderContribApiResults } from "./lib/contrib-api-report.mjs";
 import { client, median, percentile } from "./lib/http.mjs";
@@ -472,6 +472,11 @@ async function main() {
     if (REUSE_STATE) {
       // The data is made again (for what the checks expect) without posting it.
       for (const _ of data.batches());
+      // Migrations added since it was seeded upgrade it, as they would a deployment's databases.
+      let t = performance.now();
+      migrateState(persistDir, CONFIG);
+      phases.migrateS = (performance.now() - t) / 1000;
+      log(`migrated ${path.relative(root, persistDir)} in ${phases.migrateS.toFixed(0)} s`);
       const http = client(PORT);
       const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
       try {
@@ -484,6 +489,9 @@ async function main() {
         await stop();
       }
       log(`reusing ${path.relative(root, persistDir)} (not seeded by this run)`);
+      t = performance.now();
+      back = await readBack(persistDir);
+      phases.readBackS = (performance.now() - t) / 1000;
     } else {
       let t = performance.now();
       persistDir = freshState("contrib-api", CONFIG);

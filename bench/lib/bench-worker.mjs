@@ -39,10 +39,15 @@ export function freshState(name, config) {
   const earlier = new RegExp(`^${name}-\\d+$`);
   for (const entry of readdirSync(base)) if (earlier.test(entry)) rmSync(path.join(base, entry), { recursive: true, force: true });
   const dir = path.join(base, `${name}-${Date.now()}`);
+  migrateState(dir, config);
+  return dir;
+}
+
+/** Applies the migrations of every database of `config` that `dir` has not had yet (all of them, to a new dir). */
+export function migrateState(dir, config) {
   for (const db of d1Bindings(config)) {
     must(node([bin.wrangler, "d1", "migrations", "apply", db, "--local", "--config", config, "--persist-to", dir]), `migrations of ${db}`);
   }
-  return dir;
 }
 
 /**

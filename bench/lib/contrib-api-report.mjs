@@ -78,7 +78,7 @@ export function renderContribApiResults(report) {
         `records (${n(s.megabytes)} MB of JSON) to \`POST /api/1.0/admin/records\`: **${n(s.seconds)} s, ${n(s.recordsPerSecond)} records/s** ` +
         `(a batch: median ${n(s.batchMs.median)} ms, p95 ${n(s.batchMs.p95)} ms, max ${n(s.batchMs.max)} ms); ${n(s.profilesCreated)} profiles created, ` +
         `${n(s.profilesMerged)} merged, ${n(s.recordsReattributed)} stored records re-attributed by merges${s.retried ? `; ${s.retried} batches posted again after a restart of the runtime` : ""}.`
-      : "**Seeding**: skipped, the persist dir of an earlier run was reused (`BENCH_STATE`).",
+      : `**Seeding**: skipped, the persist dir of an earlier run was reused (\`BENCH_STATE\`)${report.phases?.migrateS !== undefined ? `, after the migrations added since were applied to it (${n(report.phases.migrateS)} s)` : ""}.`,
     "",
     `**Filters.** (a) the busiest: \`release=all&project_type=all\`, with \`metric=marks\` and \`metric=person-day\` where the endpoint reads the metric ` +
       `(\`engineers_extended\`, \`bp\`, \`languages\` and \`/contribution\` ignore it: one case). (b) a typical one: ` +

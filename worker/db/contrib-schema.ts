@@ -1,7 +1,8 @@
 // CONTRIB_DB: contribution statistics. The loaded configuration, the people (profiles and the keys
 // that lead to them), activity records with their attribution, and daily totals kept in step with
 // the records. Generate migrations with `npm run db:generate`.
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** Every configuration document ever loaded; the newest of a kind is in force. */
 export const configVersions = sqliteTable(
@@ -157,7 +158,8 @@ export const dailyTotals = sqliteTable(
  * The daily totals without the day, for the questions that name no dates (most of them), at five
  * levels: per (release, module, company, person, record type) (level 0), across modules (1: module
  * `*`), per company (2: module and person `*`), per module (3: company and person `*`) and per
- * release (4). A question reads the coarsest level that has what it groups and filters by. Rows of
+ * release (4); levels 1 to 4 also over every release (release `*`), which a question of all
+ * releases reads. A question reads the coarsest level that has what it groups and filters by. Rows of
  * record type `pd` hold `days`: a person's distinct days with a person-day record (mark, patch,
  * email, bpd, bugf) in a module (0) or in any (1), and their sums per company (2) and module (3).
  */
@@ -186,9 +188,13 @@ export const releaseTotals = sqliteTable(
     level: integer("level").notNull().default(0),
   },
   (t) => [
-    primaryKey({ columns: [t.release, t.module, t.companyName, t.userId, t.recordType] }),
-    index("release_totals_type_company_idx").on(t.recordType, t.companyName),
-    index("release_totals_level_idx").on(t.level, t.recordType, t.release),
+    // Stored in this order, WITHOUT ROWID (migration 0010; drizzle cannot say it): a question's rows
+    // (a level, record types, releases, a company) are one range, read without a lookup per row.
+    primaryKey({ columns: [t.level, t.recordType, t.release, t.companyName, t.userId, t.module] }),
+    // What the writes upsert on (the level follows from which of module, company and person are `*`).
+    uniqueIndex("release_totals_key_idx").on(t.release, t.module, t.companyName, t.userId, t.recordType),
+    // The modules with records, without reading the per-module rows.
+    index("release_totals_modules_idx").on(t.module).where(sql`level = 3`),
   ],
 );
 

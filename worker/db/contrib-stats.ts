@@ -4,6 +4,7 @@
 // of the common queries.
 import { type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
+import { ALL_RELEASES } from "./contrib";
 
 export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
 
@@ -14,7 +15,12 @@ export type TotalsFilter = Pick<StatsFilter, "releases" | "days" | "moduleScope"
  * The WHERE clause of a filter over daily_totals or records (they have the same columns), or over
  * one level of release_totals, with its parameters.
  */
-export function where(types: readonly string[] | null, f: TotalsFilter, level?: Level, options: { byDate?: boolean } = {}): { sql: string; binds: unknown[] } {
+export function where(
+  types: readonly string[] | null,
+  f: TotalsFilter,
+  level?: Level,
+  options: { byDate?: boolean; perRelease?: boolean } = {},
+): { sql: string; binds: unknown[] } {
   // Paging records newest first wants a (…, date) index: the type and module must not pick another.
   const [type, module] = options.byDate ? ["+record_type", "+module"] : ["record_type", "module"];
   const binds: unknown[] = [];
@@ -26,6 +32,11 @@ export function where(types: readonly string[] | null, f: TotalsFilter, level?: 
   const parts = level === undefined ? [] : [`level = ${param(level)}`];
   if (types) parts.push(`${type} IN ${each(types)}`);
   if (f.releases) parts.push(`release IN ${each(f.releases)}`);
+  // Every release: levels 1 to 4 have their sums over releases (release `*`), unless the releases
+  // are asked one by one (a grouping by release, or a project type's per-release modules).
+  else if (level !== undefined && level > 0 && !(f.moduleScope && "pairs" in f.moduleScope)) {
+    parts.push(options.perRelease ? `release <> ${param(ALL_RELEASES)}` : `release = ${param(ALL_RELEASES)}`);
+  }
   if (f.days) parts.push(`day BETWEEN ${param(f.days.from)} AND ${param(f.days.to)}`);
   if (f.moduleScope && "modules" in f.moduleScope) parts.push(`${module} IN ${each(f.moduleScope.modules)}`);
   if (f.moduleScope && "pairs" in f.moduleScope) {
@@ -47,7 +58,8 @@ const PERSON_DAYS = "count(DISTINCT CASE WHEN company_name <> '*robots' THEN day
 
 /**
  * The levels of release_totals (worker/db/contrib-schema.ts): by (module, company, person), by
- * (company, person) across modules, by company, by module, and the whole release.
+ * (company, person) across modules, by company, by module, and the whole release; levels 1 to 4
+ * also for every release at once (release `*`).
  */
 type Level = 0 | 1 | 2 | 3 | 4;
 
@@ -81,13 +93,14 @@ export async function sumTotalsBy(
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
   const run = async (sql: string, binds: unknown[]) => (await db.prepare(sql).bind(...binds).all<TotalsRow>()).results;
   const level = levelFor(group, filter);
+  const perRelease = group === "release";
 
   if (!filter.days && !options.personDays) {
-    const w = where(types, filter, level);
+    const w = where(types, filter, level, { perRelease });
     return run(`${select}, 0 AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
   }
   if (!filter.days && !options.byType && (level === 1 || level === 2 || level === 3 || (level === 0 && group === "module"))) {
-    const w = where(["pd"], filter, level);
+    const w = where(["pd"], filter, level, { perRelease });
     return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
   }
   const w = where(types, filter);
@@ -97,13 +110,13 @@ export async function sumTotalsBy(
 
 /** Every module with records (release_totals), to tell a filter that selects them all. */
 export async function listModulesPresent(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals WHERE level = 3").all<{ module: string }>();
+  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3").all<{ module: string }>();
   return results.map((r) => r.module);
 }
 
 /** Companies, modules or people that have any counted record under a filter (for the selectors). */
 export async function listPresent(db: D1Database, group: TotalsGroup, types: readonly string[], filter: TotalsFilter): Promise<string[]> {
-  const w = where(types, filter, filter.days ? undefined : levelFor(group, filter));
+  const w = where(types, filter, filter.days ? undefined : levelFor(group, filter), { perRelease: group === "release" });
   const { results } = await db
     .prepare(`SELECT DISTINCT ${group} AS id FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql}`)
     .bind(...w.binds)

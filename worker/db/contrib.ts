@@ -349,15 +349,22 @@ export function recordWrites(
 const PD_TYPES = metricById("person-day")!.types as readonly string[];
 const PERSON_DAY_TYPES = JSON.stringify(PD_TYPES);
 
-/** A delta's key at each level of release_totals (LEVELS in db/contrib-stats.ts): `*` stands for "all". */
-const levelKeys = (d: Pick<TotalsDelta, "release" | "module" | "company_name" | "user_id">) =>
-  [
-    [0, d.module, d.company_name, d.user_id],
-    [1, "*", d.company_name, d.user_id],
-    [2, "*", d.company_name, "*"],
-    [3, d.module, "*", "*"],
-    [4, "*", "*", "*"],
-  ] as const;
+/** The release of release_totals' rows that add up every release (at levels 1 to 4). */
+export const ALL_RELEASES = "*";
+
+/**
+ * A delta's keys in release_totals (Level in db/contrib-stats.ts): `*` stands for "all"; levels 1
+ * to 4 have a row for the delta's release and one for every release.
+ */
+const levelKeys = (d: Pick<TotalsDelta, "release" | "module" | "company_name" | "user_id">): [number, string, string, string, string][] => [
+  [0, d.release, d.module, d.company_name, d.user_id],
+  ...[d.release, ALL_RELEASES].flatMap((release): [number, string, string, string, string][] => [
+    [1, release, "*", d.company_name, d.user_id],
+    [2, release, "*", d.company_name, "*"],
+    [3, release, d.module, "*", "*"],
+    [4, release, "*", "*", "*"],
+  ]),
+];
 
 type LevelRow = Omit<TotalsDelta, "day"> & { level: number };
 
@@ -365,20 +372,20 @@ type LevelRow = Omit<TotalsDelta, "day"> & { level: number };
  * Statements that keep release_totals in step with daily totals moved by `deltas` (they run after
  * them): the measures without the day at each level, then the person-days of every (release,
  * module, company, person) whose person-day records moved, counted again from the daily totals,
- * and their sums per company and per module.
+ * their sums per company and per module, and the sums of those over every release.
  */
 function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1PreparedStatement[] {
   const byKey = new Map<string, LevelRow>();
   for (const d of deltas) {
     // The levels without the company leave out what the statistics never count: robots but their patch sets and reviews.
     const robots = d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review";
-    for (const [level, module, company_name, user_id] of levelKeys(d)) {
+    for (const [level, release, module, company_name, user_id] of levelKeys(d)) {
       if (robots && level >= 3) continue;
-      const key = JSON.stringify([level, d.release, module, company_name, user_id, d.record_type]);
+      const key = JSON.stringify([level, release, module, company_name, user_id, d.record_type]);
       const sum = byKey.get(key);
       if (!sum) {
         const { day: _day, ...rest } = d;
-        byKey.set(key, { ...rest, module, company_name, user_id, level });
+        byKey.set(key, { ...rest, release, module, company_name, user_id, level });
       } else for (const m of MEASURES) sum[m] += d[m];
     }
   }
@@ -416,6 +423,9 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
     const persons = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
     const companies = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.company_name' FROM json_each(?1) AS j`;
     const modules = `SELECT DISTINCT j.value ->> '$.release', j.value ->> '$.module' FROM json_each(?1) AS j`;
+    const allPersons = `SELECT DISTINCT j.value ->> '$.company_name', j.value ->> '$.user_id' FROM json_each(?1) AS j`;
+    const allCompanies = `SELECT DISTINCT j.value ->> '$.company_name' FROM json_each(?1) AS j`;
+    const allModules = `SELECT DISTINCT j.value ->> '$.module' FROM json_each(?1) AS j`;
     statements.push(
       // A person's days in each module (level 0) and across modules (level 1), from the daily rows.
       db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 0 AND (release, module, company_name, user_id) IN (${keys})`).bind(json),
@@ -448,12 +458,42 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
         )
         .bind(json),
       db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 3 AND company_name = '*' AND user_id = '*' AND (release, module) IN (${modules})`).bind(json),
+      // (A module's rows are found by the key index; the stored order would read the release's every person.)
       db
         .prepare(
           `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
-           SELECT t.release, t.module, '*', '*', 'pd', 3, sum(t.days) FROM release_totals AS t
+           SELECT t.release, t.module, '*', '*', 'pd', 3, sum(t.days) FROM release_totals AS t INDEXED BY release_totals_key_idx
            WHERE t.record_type = 'pd' AND t.level = 0 AND t.company_name <> '*robots' AND (t.release, t.module) IN (${modules})
            GROUP BY t.release, t.module`,
+        )
+        .bind(json),
+      // Across releases, days add up as a question over several releases adds them: a person's (per
+      // company), a company's and a module's days in every release are the sums of their releases'.
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 1 AND release = '*' AND module = '*' AND (company_name, user_id) IN (${allPersons})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT '*', '*', t.company_name, t.user_id, 'pd', 1, sum(t.days) FROM release_totals AS t
+           WHERE t.record_type = 'pd' AND t.level = 1 AND t.release <> '*' AND (t.company_name, t.user_id) IN (${allPersons})
+           GROUP BY t.company_name, t.user_id`,
+        )
+        .bind(json),
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 2 AND release = '*' AND company_name IN (${allCompanies})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT '*', '*', t.company_name, '*', 'pd', 2, sum(t.days) FROM release_totals AS t
+           WHERE t.record_type = 'pd' AND t.level = 1 AND t.release = '*' AND t.company_name IN (${allCompanies})
+           GROUP BY t.company_name`,
+        )
+        .bind(json),
+      db.prepare(`DELETE FROM release_totals WHERE record_type = 'pd' AND level = 3 AND release = '*' AND module IN (${allModules})`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
+           SELECT '*', t.module, '*', '*', 'pd', 3, sum(t.days) FROM release_totals AS t
+           WHERE t.record_type = 'pd' AND t.level = 3 AND t.release <> '*' AND t.module IN (${allModules})
+           GROUP BY t.module`,
         )
         .bind(json),
     );

@@ -24,9 +24,13 @@ import {
   TimelineResponseSchema,
   UsersResponseSchema,
 } from "../../../schemas/contrib/stats";
+import { env } from "cloudflare:test";
+import { MEASURES, metricById } from "../../../worker/domain/contrib/metrics";
 import { at } from "../../unit/contrib/fixtures";
 import { call } from "../helpers";
 import { loadConfig, postRecords, resetAll } from "./helpers";
+
+const PERSON_DAY_TYPES = metricById("person-day")!.types as readonly string[];
 
 function config(): DefaultData {
   return {
@@ -533,5 +537,57 @@ describe("changes show in the next answer", () => {
     const merged = await get<Stats>("/stats/engineers?release=birch&metric=person-day");
     expect(merged.stats.filter((r) => String(r.id).includes("lee")).map((r) => [r.id, r.metric])).toEqual([["lee@eastbrook.example", 3]]);
     expect((await get<Stats>("/stats/companies?release=birch&metric=marks")).stats.map((r) => [r.id, r.metric])).toEqual([["Eastbrook & Co", 2]]);
+  });
+
+  it("keeps release_totals what the daily totals define, at every level, per release and over all releases", async () => {
+    // After the ingests, the config change and the merge above: release_totals, recomputed here
+    // from daily_totals by its definition (worker/db/contrib-schema.ts), not by the worker's SQL.
+    const { results: daily } = await env.CONTRIB_DB.prepare("SELECT * FROM daily_totals").all<Record<string, string | number>>();
+    const { results: stored } = await env.CONTRIB_DB.prepare("SELECT * FROM release_totals").all<Record<string, string | number>>();
+    expect(daily.length).toBeGreaterThan(10);
+    const expected = new Map<string, Record<string, number>>();
+    const add = (key: unknown[], values: Record<string, number>) => {
+      const k = JSON.stringify(key);
+      const sum = expected.get(k) ?? {};
+      for (const [m, v] of Object.entries(values)) sum[m] = (sum[m] ?? 0) + v;
+      expected.set(k, sum);
+    };
+    const days = new Map<string, Set<number>>();
+    const dayOf = (key: unknown[]) => days.get(JSON.stringify(key)) ?? days.set(JSON.stringify(key), new Set()).get(JSON.stringify(key))!;
+    for (const d of daily) {
+      const measures = Object.fromEntries(MEASURES.map((m) => [m, Number(d[m])]));
+      const robots = d.company_name === "*robots" && d.record_type !== "patch" && d.record_type !== "review";
+      add([0, d.release, d.module, d.company_name, d.user_id, d.record_type], measures);
+      for (const release of [d.release, "*"]) {
+        add([1, release, "*", d.company_name, d.user_id, d.record_type], measures);
+        add([2, release, "*", d.company_name, "*", d.record_type], measures);
+        if (robots) continue;
+        add([3, release, d.module, "*", "*", d.record_type], measures);
+        add([4, release, "*", "*", "*", d.record_type], measures);
+      }
+      if (!PERSON_DAY_TYPES.includes(String(d.record_type))) continue;
+      dayOf([0, d.release, d.module, d.company_name, d.user_id]).add(Number(d.day));
+      dayOf([1, d.release, "*", d.company_name, d.user_id]).add(Number(d.day));
+    }
+    for (const [k, set] of days) {
+      const [level, release, module, company, user] = JSON.parse(k) as [number, string, string, string, string];
+      add([level, release, module, company, user, "pd"], { days: set.size });
+      if (level === 1) {
+        add([1, "*", "*", company, user, "pd"], { days: set.size });
+        for (const r of [release, "*"]) add([2, r, "*", company, "*", "pd"], { days: set.size });
+      } else if (company !== "*robots") for (const r of [release, "*"]) add([3, r, module, "*", "*", "pd"], { days: set.size });
+    }
+    const nonZero = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== 0));
+    const want = Object.fromEntries([...expected].map(([k, v]) => [k, nonZero(v)] as const).filter(([, v]) => Object.keys(v).length > 0));
+    const have = Object.fromEntries(
+      stored
+        .map((r) => [
+          JSON.stringify([r.level, r.release, r.module, r.company_name, r.user_id, r.record_type]),
+          nonZero(Object.fromEntries([...MEASURES, "days"].map((m) => [m, Number(r[m])]))),
+        ] as const)
+        .filter(([, v]) => Object.keys(v).length > 0),
+    );
+    expect(Object.keys(want).some((k) => k.startsWith('[1,"*"'))).toBe(true);
+    expect(have).toEqual(want);
   });
 });
