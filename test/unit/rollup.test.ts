@@ -93,7 +93,7 @@ describe("reportContribution (fuel-stats report semantics)", () => {
 });
 
 describe("releases over time", () => {
-  it("keeps one release per day (the last) and one stay per run of the same release", () => {
+  it("sorts by day and keeps one stay per run of the same release", () => {
     expect(
       releaseStays([
         { day: "2026-01-03", release: "9.0" },
@@ -107,6 +107,22 @@ describe("releases over time", () => {
       { day: "2026-01-03", release: "9.0" },
       { day: "2026-01-06", release: null },
     ]);
+  });
+
+  it("keeps several changes of one day in their order: an upgrade and its revert are two transitions", () => {
+    const history = [
+      { day: "2026-01-01", release: "8.0" },
+      { day: "2026-01-02", release: "9.0" },
+      { day: "2026-01-02", release: "8.0" },
+    ];
+    expect(releaseStays(history)).toEqual(history);
+    const { days, transitions } = adoptionContribution(summary({ history }));
+    expect(rows(transitions)).toEqual([
+      ["2026-01-02", "8.0", "9.0", 1],
+      ["2026-01-02", "9.0", "8.0", 1],
+    ]);
+    // The day nets out: 8.0 left and came back, 9.0 came and left.
+    expect(rows(days).filter(([, , n]) => n !== 0)).toEqual([["2026-01-01", "8.0", 1]]);
   });
 
   it("turns stays into adoption changes and transitions", () => {

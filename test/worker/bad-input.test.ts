@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { DRAIN_LIMIT_BYTES } from "../../worker/http/body";
 import { call, cluster, freshUid, httpRequestLog, oswl, postJson, structure } from "./helpers";
 
 const uid = freshUid("seeded");
@@ -103,21 +104,23 @@ describe("bad input: a clear 4xx that names the field, and nothing stored change
   });
 
   // workerd logs "Network connection lost" for this test: the sending side of the stream is cut
-  // off when the worker stops reading, which is the point.
-  it("answers a streamed body over the limit with 413 without reading it all", async () => {
+  // off when the worker stops reading, which is the point. (A body less far over the limit is
+  // read to the end before the 413: see request-bodies.test.ts.)
+  it("answers a streamed body far over the limit with 413 without reading it all", async () => {
     const before = await snapshot();
     const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    const total = Number(env.MAX_BODY_BYTES) + DRAIN_LIMIT_BYTES + 2 * 1024 * 1024;
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent >= 4 * 1024 * 1024) return controller.close();
+        if (sent >= total) return controller.close();
         sent += chunk.byteLength;
         controller.enqueue(chunk);
       },
     });
     const res = await call("/api/v1/installation_structure/", { method: "POST", body: stream, duplex: "half" } as RequestInit);
     await expectRejected(res, 413, /larger than the limit/);
-    expect(sent).toBeLessThan(4 * 1024 * 1024);
+    expect(sent).toBeLessThan(total);
     expect(await snapshot()).toEqual(before);
   });
 

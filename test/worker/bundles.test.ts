@@ -238,6 +238,18 @@ describe("the bundle API", () => {
     expect((await env.ANALYTIC_DB.prepare("SELECT count(*) AS n FROM bundles").first<{ n: number }>())!.n).toBe(0);
   });
 
+  it.each([
+    ["GET", "/api/v1/exports", "POST"],
+    ["GET", "/api/v1/exports/", "POST"],
+    ["DELETE", `/api/v1/exports/${crypto.randomUUID()}`, "GET, HEAD"],
+    ["POST", `/api/v1/exports/${crypto.randomUUID()}/download`, "GET, HEAD"],
+  ])("answers %s %s with 405 and an Allow header", async (method, path, allow) => {
+    const res = await call(path, { method });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe(allow);
+    expect(await res.json()).toMatchObject({ status: "error", message: expect.stringContaining(`method ${method} is not allowed`) });
+  });
+
   it("answers 404 for an unknown bundle and 429 when too many are being made", async () => {
     expect((await call(`/api/v1/exports/${crypto.randomUUID()}`)).status).toBe(404);
     expect((await call("/api/v1/exports/not-an-id")).status).toBe(404);

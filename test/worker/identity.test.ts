@@ -82,7 +82,7 @@ describe("installation identity (legacy policy allow)", () => {
   it("binds on the first write presenting an issued token, which is then verified", async () => {
     const { uid } = await boundInstallation();
     expect(await trustOf(uid)).toBe("verified");
-    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: number | null }>();
+    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: string | null }>();
     expect(view).toMatchObject({ bound: true, issuingSince: null });
   });
 
@@ -150,9 +150,9 @@ describe("installation identity (legacy policy allow)", () => {
     const tokens: string[] = [];
     for (let i = 0; i < 20; i++) tokens.push((await tokenOf(await postStructure(uid)))!);
     expect(new Set(tokens).size).toBe(20);
-    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: number }>();
+    const view = await (await adminCall(`/installations/${uid}`)).json<{ bound: boolean; issuingSince: string }>();
     expect(view.bound).toBe(false);
-    expect(view.issuingSince).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(view.issuingSince)).toBeLessThanOrEqual(Date.now());
     expect((await postStructure(uid, tokens[3])).status).toBe(200);
     expect((await postStructure(uid, tokens[19])).status).toBe(403);
     expect((await postStructure(uid, tokens[3])).status).toBe(200);
@@ -183,6 +183,19 @@ describe("the admin API", () => {
     const view = await adminCall(`/installations/${uid}`);
     expect(view.status).toBe(200);
     expect(await view.json()).toMatchObject({ master_node_uid: uid, known: false, bound: false });
+  });
+
+  it("answers the identity's times in ISO 8601, as the rest of the API does", async () => {
+    const before = new Date().toISOString();
+    const { uid } = await boundInstallation();
+    const view = await (await adminCall(`/installations/${uid}`)).json<Record<string, unknown>>();
+    const after = new Date().toISOString();
+    const isoUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+    expect(view).toMatchObject({ known: true, bound: true, acceptedAt: null, issuingSince: null });
+    for (const field of ["boundAt", "firstSeen", "lastSeen"]) {
+      expect(view[field], field).toMatch(isoUtc);
+      expect((view[field] as string) >= before && (view[field] as string) <= after, field).toBe(true);
+    }
   });
 
   it("rotates a binding: the old token is refused, the new one accepted", async () => {

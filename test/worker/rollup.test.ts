@@ -200,16 +200,20 @@ describe("the installations roll-up and report", () => {
     expect(again.cursor).toMatchObject({ cursorAt: run.cursor.cursorAt, cursorId: run.cursor.cursorId });
   });
 
-  it("records every release an installation reports, the last one of each day", async () => {
+  it("records every change of release an installation reports, several in a day in their order", async () => {
     await post("changer", { ...release("8.0"), clusters_num: 0, clusters: [] });
     await backdateReleases("changer", "2026-02-01");
     await post("changer", { ...release("9.0"), clusters_num: 0, clusters: [] });
     await post("changer", { ...release("10.0"), clusters_num: 0, clusters: [] });
     await post("changer", { ...release("10.0"), clusters_num: 1, clusters: [cluster(1)] });
-    const days = await env.COLLECTOR_DB.prepare("SELECT day, release FROM installation_release_days WHERE master_node_uid = 'changer' ORDER BY day").all();
+    const days = await env.COLLECTOR_DB.prepare(
+      "SELECT day, release FROM installation_release_days WHERE master_node_uid = 'changer' ORDER BY day, id",
+    ).all();
+    const today = dayOf(Date.now());
     expect(days.results).toEqual([
       { day: "2026-02-01", release: "8.0" },
-      { day: dayOf(Date.now()), release: "10.0" },
+      { day: today, release: "9.0" },
+      { day: today, release: "10.0" },
     ]);
   });
 
@@ -242,6 +246,39 @@ describe("the installations roll-up and report", () => {
     expect(adoption.days.at(-1)).toEqual({ date: today, installations: { "9.0": 1, "8.0": 1 } });
     expect(adoption.transitions).toEqual([{ from_release: "8.0", to_release: "9.0", installations: 1 }]);
     expect(adoption.transitions_by_day).toEqual([{ date: today, from_release: "8.0", to_release: "9.0", installations: 1 }]);
+  });
+
+  it("shows an upgrade and its revert within one day as two transitions, whenever the roll-up runs", async () => {
+    await post("flipper", { ...release("8.0"), clusters_num: 0, clusters: [] });
+    await backdateReleases("flipper", "2026-03-01");
+    await rollUp();
+    await post("flipper", { ...release("9.0"), clusters_num: 0, clusters: [] });
+    await rollUp();
+    await post("flipper", { ...release("8.0"), clusters_num: 0, clusters: [] });
+    await rollUp();
+
+    const today = dayOf(Date.now());
+    const adoptionReport = async () => {
+      const res = await call(`/api/v1/json/report/adoption?from_date=2026-03-01&to_date=${today}`);
+      expect(res.status).toBe(200);
+      return res.json<{ days: { date: string; installations: Record<string, number> }[]; transitions: unknown[]; transitions_by_day: unknown[] }>();
+    };
+    const adoption = await adoptionReport();
+    expect(adoption.transitions_by_day).toEqual([
+      { date: today, from_release: "8.0", to_release: "9.0", installations: 1 },
+      { date: today, from_release: "9.0", to_release: "8.0", installations: 1 },
+    ]);
+    expect(adoption.transitions).toHaveLength(2);
+    // Back where it started: the day ends on 8.0 and 9.0 has no installation.
+    expect(adoption.days.at(-1)).toEqual({ date: today, installations: { "8.0": 1 } });
+    expect(await env.ANALYTIC_DB.prepare("SELECT count(*) AS n FROM adoption_changes WHERE release = '9.0' AND n != 0").first()).toEqual({ n: 0 });
+
+    // Counting it all again in one roll-up gives the same tables.
+    const tables = await rollupTables();
+    await clearRollupTables();
+    await rollUp();
+    expect(await rollupTables()).toEqual(tables);
+    expect(await adoptionReport()).toEqual(adoption);
   });
 
   it("re-classifies every installation in the next roll-up after the rules change", async () => {

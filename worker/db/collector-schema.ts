@@ -94,17 +94,20 @@ export const collectorOutcomes = sqliteTable(
 );
 
 /**
- * Every release an installation reported, at most one row per day (the last release of the day).
- * Written by triggers on installation_structures (migration 0003), so that no change is lost
+ * Every release an installation reported, in the order reported: a row for its first structure
+ * and one for each change of release, so an upgrade and its revert within a day are both kept.
+ * Written by triggers on installation_structures (migration 0005), so that no change is lost
  * between two roll-ups; the roll-up turns it into version adoption and upgrade transitions.
  */
 export const installationReleaseDays = sqliteTable(
   "installation_release_days",
   {
+    /** The order of the changes within a day. */
+    id: integer("id").primaryKey({ autoIncrement: true }),
     masterNodeUid: text("master_node_uid").notNull(),
     /** YYYY-MM-DD, UTC. */
     day: text("day").notNull(),
     release: text("release"),
   },
-  (t) => [primaryKey({ columns: [t.masterNodeUid, t.day] })],
+  (t) => [index("installation_release_days_uid_day_idx").on(t.masterNodeUid, t.day, t.id)],
 );

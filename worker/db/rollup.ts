@@ -51,7 +51,8 @@ SELECT s.id, s.master_node_uid AS uid, s.updated_at, s.release, s.trust, s.is_fi
                                            c.value ->> '$.attributes.libvirt_type', c.value ->> '$.release.os'))
           FROM json_each(s.structure, '$.clusters') AS c) AS clusters,
        (SELECT json_group_array(json_array(h.day, h.release))
-          FROM installation_release_days AS h WHERE h.master_node_uid = s.master_node_uid) AS history
+          FROM (SELECT day, release FROM installation_release_days
+                WHERE master_node_uid = s.master_node_uid ORDER BY day, id) AS h) AS history
 FROM installation_structures AS s
 WHERE (s.updated_at, s.id) > (?1, ?2)
 ORDER BY s.updated_at, s.id

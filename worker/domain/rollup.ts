@@ -27,7 +27,7 @@ export interface InstallationSummary {
   clusters: ClusterFacts[];
   /** Counted in reports: not filtered by the rules, and not quarantined. */
   counted: boolean;
-  /** Every release the installation reported, oldest first, one entry per day at most. */
+  /** Every release the installation reported, oldest first, in the order reported within a day. */
   history: ReleaseEntry[];
 }
 
@@ -92,13 +92,15 @@ export function reportContribution(summary: InstallationSummary | null): Counts 
   return counts;
 }
 
-/** Consecutive entries of the same release are one stay in it. */
+/**
+ * Consecutive entries of the same release are one stay in it. Entries are in the order reported
+ * within a day (an upgrade and its revert on one day are two stays that day), and are sorted by
+ * day only, keeping that order.
+ */
 export function releaseStays(history: readonly ReleaseEntry[]): ReleaseEntry[] {
-  const byDay = new Map<string, string | null>();
-  for (const entry of [...history].sort((a, b) => a.day.localeCompare(b.day))) byDay.set(entry.day, entry.release);
   const stays: ReleaseEntry[] = [];
-  for (const [day, release] of byDay) {
-    if (stays.length === 0 || stays.at(-1)!.release !== release) stays.push({ day, release });
+  for (const entry of [...history].sort((a, b) => a.day.localeCompare(b.day))) {
+    if (stays.length === 0 || stays.at(-1)!.release !== entry.release) stays.push({ day: entry.day, release: entry.release });
   }
   return stays;
 }

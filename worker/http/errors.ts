@@ -19,6 +19,12 @@ export class ApiError extends HTTPException {
 
 export const apiError = (status: ContentfulStatusCode, message: string) => new ApiError(status, message);
 
+/** 405 for a known path asked with a method it does not serve; `Allow` names the ones it does. */
+export function methodNotAllowed(method: string, path: string, allowed: string): ApiError {
+  const allow = allowed === "GET" ? "GET, HEAD" : allowed;
+  return new ApiError(405, `method ${method} is not allowed on ${path}; use ${allowed}`, {}, { Allow: allow });
+}
+
 /** `a.b[0].c` from a zod issue path. */
 export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(

@@ -6,6 +6,7 @@ import { forgetFilteringRules } from "../filtering";
 import { collectorConfig } from "../config";
 import { parseJsonBody } from "../http/body";
 import { installationObject } from "../durable/client";
+import type { IdentityView } from "../durable/installation";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppEnv } from "../http/app-env";
 
@@ -13,9 +14,22 @@ export const admin = new Hono<AppEnv>();
 
 admin.use("*", requireAdmin);
 
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** The identity as answered: times in ISO 8601 (UTC), as everywhere else in the API. */
+const identityAnswer = (view: IdentityView) => ({
+  known: view.known,
+  bound: view.bound,
+  boundAt: iso(view.boundAt),
+  acceptedAt: iso(view.acceptedAt),
+  firstSeen: iso(view.firstSeen),
+  lastSeen: iso(view.lastSeen),
+  issuingSince: iso(view.issuingSince),
+});
+
 admin.get("/installations/:uid", async (c) => {
   const uid = c.req.param("uid");
-  return c.json({ status: "ok", master_node_uid: uid, ...(await installationObject(c.env, uid).describeIdentity(uid)) });
+  return c.json({ status: "ok", master_node_uid: uid, ...identityAnswer(await installationObject(c.env, uid).describeIdentity(uid)) });
 });
 
 admin.post("/installations/:uid/token", async (c) => {
@@ -38,7 +52,7 @@ admin.post("/installations/:uid/accept", async (c) => {
 
 admin.get("/filtering-rules", async (c) => {
   const stored = await findFilteringRules(c.env.ANALYTIC_DB);
-  return c.json({ status: "ok", rules: stored?.rules ?? {}, updated_at: stored ? new Date(stored.updatedAt).toISOString() : null });
+  return c.json({ status: "ok", rules: stored?.rules ?? {}, updated_at: iso(stored?.updatedAt ?? null) });
 });
 
 /** Replaces the rules; structures written from now on are classified by them. */

@@ -9,7 +9,7 @@ import { bundleConfig } from "../config";
 import { type BundleRow, countActiveBundles, findBundle, findReusableBundle, insertBundle, queuedBundle } from "../db/bundles";
 import { daysBetween } from "../domain/days";
 import type { AppContext, AppEnv } from "../http/app-env";
-import { ApiError, apiError, describeZodError } from "../http/errors";
+import { ApiError, apiError, describeZodError, methodNotAllowed } from "../http/errors";
 import { dayRangeOf } from "../http/query";
 
 export const bundlesApi = new Hono<AppEnv>();
@@ -102,3 +102,10 @@ bundlesApi.get("/:id/download", async (c) => {
     },
   });
 });
+
+const allowed: Record<string, string> = { "/": "POST", "/:id": "GET", "/:id/download": "GET" };
+for (const [path, method] of Object.entries(allowed)) {
+  bundlesApi.all(path, (c) => {
+    throw methodNotAllowed(c.req.method, c.req.path, method);
+  });
+}

@@ -14,7 +14,7 @@ import type { Guarded } from "../durable/installation";
 import { type AppContext, type AppEnv, execTime } from "../http/app-env";
 import { parseJsonBody } from "../http/body";
 import { outcomeCounter } from "../http/outcome-counter";
-import { ApiError, apiError } from "../http/errors";
+import { ApiError, apiError, methodNotAllowed } from "../http/errors";
 
 export const collector = new Hono<AppEnv>();
 
@@ -106,7 +106,6 @@ const allowed: Record<string, string> = {
 };
 for (const [path, method] of Object.entries(allowed)) {
   collector.all(path, (c) => {
-    c.header("Allow", method === "GET" ? "GET, HEAD" : method);
-    throw apiError(405, `method ${c.req.method} is not allowed on ${c.req.path}; use ${method}`);
+    throw methodNotAllowed(c.req.method, c.req.path, method);
   });
 }
