@@ -17,10 +17,10 @@ SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '
        j.value ->> '$[4]', j.value ->> '$[5]', j.value ->> '$[6]', 'unverified'
 FROM json_each(?) AS j`;
 
-// The triggers of migrations/collector/0003 wrote the release of the last report's day; these are
-// the earlier days (creation with the first release, then each upgrade).
+// The triggers of migrations/collector/0005 wrote the release of the last report; these are the
+// earlier changes (creation with the first release, then each upgrade), one row each.
 const INSERT_HISTORY = `
-INSERT OR IGNORE INTO installation_release_days (master_node_uid, day, release)
+INSERT INTO installation_release_days (master_node_uid, day, release)
 SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]' FROM json_each(?) AS j`;
 
 /** The roll-up's own tables in ANALYTIC_DB (job_runs and the filtering rules stay). */
