@@ -1,6 +1,7 @@
 import { gzipSync } from "node:zlib";
 import preact from "@preact/preset-vite";
 import { type Plugin, defineConfig } from "vite";
+import { serviceUrl } from "./scripts/lib/service-url.mjs";
 
 /** The first load of `/` (the entry, what it imports statically, and their CSS), gzipped, at most. */
 export const FIRST_LOAD_BUDGET_BYTES = 60 * 1024;
@@ -58,5 +59,7 @@ export default defineConfig({
   root: "ui",
   plugins: [preact(), sizeBudget()],
   build: { outDir: "../public", emptyOutDir: true },
-  server: { proxy: { "/api": "http://127.0.0.1:8787" } },
+  // `npx vite` serves the UI alone with hot reload; /api goes to the service at $EDGESTATS_URL,
+  // else `npm start` on 127.0.0.1:$PORT (8787 when unset).
+  server: { proxy: { "/api": { target: serviceUrl(), changeOrigin: true } } },
 });

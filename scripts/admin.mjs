@@ -4,18 +4,18 @@
 //   filtering-rules set <file.json>     replace them with a file's (validated by the service)
 //   installation <uid>                  show an installation's identity
 //   installation <uid> rotate|clear|accept
-// Options: --url <base> (default $EDGESTATS_URL or http://127.0.0.1:8787). The secret comes from
-// $ADMIN_TOKEN, or else from .dev.vars (the local one that `npm start` created).
+// Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
+// The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
 import { adminCall, takeBaseUrl } from "./lib/admin-client.mjs";
 
 const call = (base, method, route, body) => adminCall(`${base}/api/v1/admin${route}`, method, body);
 
 const args = process.argv.slice(2);
-const base = takeBaseUrl(args);
-const [command, ...rest] = args;
 
 try {
+  const base = takeBaseUrl(args);
+  const [command, ...rest] = args;
   if (command === "filtering-rules" && rest[0] === "get") await call(base, "GET", "/filtering-rules");
   else if (command === "filtering-rules" && rest[0] === "set" && rest[1]) {
     await call(base, "PUT", "/filtering-rules", readFileSync(rest[1], "utf8"));

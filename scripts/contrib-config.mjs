@@ -5,16 +5,16 @@
 //   npm run contrib:config -- config/contrib/default_data.json
 //   npm run contrib:config -- https://example.org/default_data.json --url https://stats.example.org
 //   npm run contrib:config -- --corrections config/contrib/corrections.json
-// Options: --url <base> (default $EDGESTATS_URL or http://127.0.0.1:8787). The secret comes from
-// $ADMIN_TOKEN, or else from .dev.vars (the local one that `npm start` created).
+// Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
+// The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { adminCall, takeBaseUrl } from "./lib/admin-client.mjs";
+import { adminCall, fetchNamingUrl, takeBaseUrl } from "./lib/admin-client.mjs";
 
 /** The document's text, from a file or an http(s) URL (file:// too). */
 async function readSource(source) {
   if (/^https?:\/\//i.test(source)) {
-    const res = await fetch(source);
+    const res = await fetchNamingUrl(source);
     if (!res.ok) throw new Error(`${source}: HTTP ${res.status}`);
     return res.text();
   }
@@ -27,7 +27,13 @@ const option = (name) => {
   const at = args.indexOf(name);
   return at >= 0 ? args.splice(at, 2)[1] : undefined;
 };
-const base = takeBaseUrl(args);
+let base;
+try {
+  base = takeBaseUrl(args);
+} catch (error) {
+  console.error(`contrib:config: ${error.message}`);
+  process.exit(2);
+}
 const corrections = option("--corrections");
 const source = corrections ?? args[0];
 

@@ -87,10 +87,28 @@ function present(v: unknown): boolean {
   return v === true || (typeof v === "number" && v !== 0);
 }
 
-export function sanitizeAttributes(editable: unknown): Record<string, string | number | boolean> {
+/**
+ * A cluster's settings, given in either of two forms:
+ * - Nailgun's editable attributes, nested by group, each setting's choice under `value`
+ *   (`{common: {libvirt_type: {value: "kvm"}}}`), optionally still wrapped in the `editable` key
+ *   that Nailgun's `GET /api/clusters/<id>/attributes` answers with;
+ * - the flat form the collector stores and the reports read (`{libvirt_type: "kvm"}`), keyed by
+ *   the names sent.
+ * Where a key could be either (`external_ntp` is a group and a flat name), the nested path wins and
+ * a flat value must be a scalar or a list: an object there is a nested group, never a setting.
+ */
+export function sanitizeAttributes(attributes: unknown, field = "attributes"): Record<string, string | number | boolean> {
+  if (attributes === undefined || attributes === null) return {};
+  if (!isObj(attributes)) {
+    throw new TypeError(
+      `${field} must be an object (Nailgun's {"common": {"libvirt_type": {"value": "kvm"}}} or the flat {"libvirt_type": "kvm"}), not ${Array.isArray(attributes) ? "an array" : typeof attributes}`,
+    );
+  }
+  const editable = isObj(attributes.editable) ? attributes.editable : attributes;
   const out: Record<string, string | number | boolean> = {};
   for (const [dotted, name, how] of ATTRIBUTE_RULES) {
-    const v = at(editable, dotted);
+    let v = at(editable, dotted);
+    if (v === undefined && !isObj(editable[name])) v = editable[name];
     if (v === undefined) continue;
     const kept = how === "present" ? present(v) : scalar(v);
     if (kept !== undefined) out[name] = kept;
@@ -171,7 +189,7 @@ function sanitizePlugin(plugin: unknown): Obj {
   });
 }
 
-export function sanitizeCluster(cluster: unknown): Obj {
+export function sanitizeCluster(cluster: unknown, index = 0): Obj {
   const c = obj(cluster);
   const release = obj(c.release);
   const nodes = Array.isArray(c.nodes) ? c.nodes.map(sanitizeNode) : [];
@@ -182,7 +200,7 @@ export function sanitizeCluster(cluster: unknown): Obj {
     mode: str(c.mode) ?? "",
     status: str(c.status) ?? "",
     release: { version: str(release.version) ?? "", os: str(release.os) ?? "", name: str(release.name) ?? "" },
-    attributes: sanitizeAttributes(c.attributes),
+    attributes: sanitizeAttributes(c.attributes, `clusters[${index}].attributes`),
     network_configuration: sanitizeNetworkConfiguration(c.network_configuration),
     net_provider: str(c.net_provider),
     fuel_version: str(c.fuel_version),
@@ -227,7 +245,7 @@ function sanitizeFuelRelease(fr: unknown): Obj | undefined {
  */
 export function sanitizeStructure(structure: unknown): Obj {
   const s = obj(structure);
-  const clusters = Array.isArray(s.clusters) ? s.clusters.map(sanitizeCluster) : [];
+  const clusters = Array.isArray(s.clusters) ? s.clusters.map((c, i) => sanitizeCluster(c, i)) : [];
   const allocated = clusters.reduce((sum, c) => sum + (c.nodes_num as number), 0);
   return compact({
     clusters_num: clusters.length,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { ActionLogBodySchema, InstallationStructureRequestSchema, OswlSchema } from "../../schemas/collector";
 import { sanitizeActionLogBody, sanitizeResourceData, sanitizeStructure, sanitizeVersionInfo, userInformation } from "../../agent/src/sanitize";
-import { SECRETS, httpRequestLog, nailgunTask, structureFullOfSecrets, vmRow } from "./helpers";
+import { SECRETS, httpRequestLog, nailgunTask, openOutbox, structureFullOfSecrets, tempDir, testConfig, vmRow } from "./helpers";
 
 function expectNoSecrets(payload: unknown) {
   const text = JSON.stringify(payload);
@@ -43,6 +43,47 @@ describe("sanitising the installation structure", () => {
     (s.clusters as any[])[0].nodes[0].brand_new_field = "zz-never-listed-zz";
     (s as any).brand_new_top = "zz-never-listed-zz";
     expect(JSON.stringify(sanitizeStructure(s))).not.toContain("zz-never-listed-zz");
+  });
+});
+
+describe("cluster settings in either form", () => {
+  const cluster = (attributes: unknown) => ({ clusters: [{ id: 1, status: "operational", attributes }] });
+  const attributesOf = (structure: unknown) => (sanitizeStructure(structure) as { clusters: { attributes: unknown }[] }).clusters[0]!.attributes;
+
+  it("keeps the flat form the collector stores, so the hypervisor is not lost", () => {
+    const flat = { libvirt_type: "kvm", debug_mode: true, volumes_ceph: false, provision_method: "image", external_ntp: true, kernel_params: "console=ttyS0 secret=zz-flat-zz" };
+    expect(attributesOf(cluster(flat))).toEqual({ libvirt_type: "kvm", debug_mode: true, volumes_ceph: false, provision_method: "image", external_ntp: true, kernel_params: true });
+  });
+
+  it("reads Nailgun's nested form, also inside the editable key of its attributes API", () => {
+    const nested = { common: { libvirt_type: { value: "qemu" } }, external_ntp: { ntp_list: { value: "" } } };
+    expect(attributesOf(cluster(nested))).toEqual({ libvirt_type: "qemu", external_ntp: false });
+    expect(attributesOf(cluster({ editable: nested }))).toEqual({ libvirt_type: "qemu", external_ntp: false });
+  });
+
+  it("sends whether a private setting is set, never its content, in the flat form too", () => {
+    const flat = { external_dns: ["203.0.113.17"], custom_repos: [{ uri: "http://10.20.30.40/repo" }], external_mongo_replset: "" };
+    const text = JSON.stringify(sanitizeStructure(cluster(flat)));
+    expect(attributesOf(cluster(flat))).toEqual({ external_dns: true, custom_repos: true, external_mongo_replset: false });
+    expect(text).not.toContain("203.0.113.17");
+    expect(text).not.toContain("10.20.30.40");
+  });
+
+  it("refuses settings that are not an object, naming the cluster", () => {
+    expect(() => sanitizeStructure(cluster("kvm"))).toThrow(/clusters\[0\]\.attributes must be an object .*not string/);
+    expect(() => sanitizeStructure(cluster([{ libvirt_type: "kvm" }]))).toThrow(/clusters\[0\]\.attributes must be an object .*not an array/);
+  });
+
+  it("reach the outbox's stored structure in the flat form", () => {
+    const { dir, cleanup } = tempDir();
+    const outbox = openOutbox(testConfig(dir));
+    try {
+      outbox.putStructure(cluster({ libvirt_type: "vcenter" }));
+      expect(outbox.structure()?.data).toMatchObject({ clusters: [{ attributes: { libvirt_type: "vcenter" } }] });
+    } finally {
+      outbox.close();
+      cleanup();
+    }
   });
 });
 

@@ -14,6 +14,7 @@ export const PORT = Number(process.env.AGENT_E2E_PORT ?? 8796);
 const toolEnv = {
   WRANGLER_SEND_METRICS: "false",
   CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_HIDE_BANNER: "true",
   XDG_CONFIG_HOME: process.env.XDG_CONFIG_HOME ?? path.join(root, ".xdg"),
 };
 const wranglerBin = path.join(root, "node_modules/wrangler/bin/wrangler.js");
