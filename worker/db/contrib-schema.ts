@@ -155,6 +155,37 @@ export const dailyTotals = sqliteTable(
 );
 
 /**
+ * The daily totals of everyone, per day and record type: what a timeline without a module,
+ * company or person filter sums (a few rows a day, not one per module and person). Robots count
+ * only with their patch sets and reviews, as the statistics count them. Rows of record type `pd`
+ * hold `people`: the distinct people (robots not) with a person-day record (mark, patch, email,
+ * bpd, bugf) that day.
+ */
+export const dayTotals = sqliteTable(
+  "day_totals",
+  {
+    day: integer("day").notNull(),
+    recordType: text("record_type").notNull(),
+    records: integer("records").notNull().default(0),
+    loc: integer("loc").notNull().default(0),
+    markN2: integer("mark_n2").notNull().default(0),
+    markN1: integer("mark_n1").notNull().default(0),
+    mark0: integer("mark_0").notNull().default(0),
+    markP1: integer("mark_p1").notNull().default(0),
+    markP2: integer("mark_p2").notNull().default(0),
+    markA: integer("mark_a").notNull().default(0),
+    markWip: integer("mark_wip").notNull().default(0),
+    markX: integer("mark_x").notNull().default(0),
+    markS: integer("mark_s").notNull().default(0),
+    disagreements: integer("disagreements").notNull().default(0),
+    abandoned: integer("abandoned").notNull().default(0),
+    people: integer("people").notNull().default(0),
+  },
+  // WITHOUT ROWID (migration 0011; drizzle cannot say it): a type's days are one range.
+  (t) => [primaryKey({ columns: [t.recordType, t.day] })],
+);
+
+/**
  * The daily totals without the day, for the questions that name no dates (most of them), at five
  * levels: per (release, module, company, person, record type) (level 0), across modules (1: module
  * `*`), per company (2: module and person `*`), per module (3: company and person `*`) and per

@@ -155,8 +155,23 @@ export async function listRecordsOf(db: D1Database, type: string, filter: Totals
   return results.map((r) => JSON.parse(r.fields) as Record<string, unknown>);
 }
 
-/** A metric's measures per Sunday-based week (week = (day − 3) div 7) under a filter. */
+/**
+ * A metric's measures per Sunday-based week (week = (day − 3) div 7) under a filter: everyone's
+ * from day_totals, else from the daily totals.
+ */
 export async function sumTotalsByWeek(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): Promise<(TotalsRow & { week: number })[]> {
+  if (!filter.moduleScope && !filter.companies && !filter.users) {
+    const days = filter.days ? ` AND day BETWEEN ?2 AND ?3` : "";
+    const binds = [JSON.stringify(personDays ? ["pd"] : types), ...(filter.days ? [filter.days.from, filter.days.to] : [])];
+    const { results } = await db
+      .prepare(
+        `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? "sum(people)" : "0"} AS person_days
+         FROM day_totals WHERE record_type IN (SELECT value FROM json_each(?1))${days} GROUP BY week ORDER BY week`,
+      )
+      .bind(...binds)
+      .all<TotalsRow & { week: number }>();
+    return results;
+  }
   const w = where(types, filter);
   const { results } = await db
     .prepare(

@@ -5,7 +5,7 @@ import type { Affiliation } from "../domain/contrib/affiliation";
 import type { Profile } from "../domain/contrib/profiles";
 import { profileKeys as keysOfProfile } from "../domain/contrib/profiles";
 import { ROBOTS } from "../domain/contrib/companies";
-import { MEASURES, metricById } from "../domain/contrib/metrics";
+import { type Measure, MEASURES, metricById } from "../domain/contrib/metrics";
 import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
 import { chunkJson } from "./chunk";
@@ -341,7 +341,62 @@ export function recordWrites(
         .bind(json),
     );
   }
-  statements.push(...releaseTotalsWrites(db, deltas));
+  statements.push(...releaseTotalsWrites(db, deltas), ...dayTotalsWrites(db, deltas));
+  return statements;
+}
+
+/**
+ * Statements that keep day_totals in step with daily totals moved by `deltas` (they run after
+ * them): everyone's measures per day and type (robots only with patch sets and reviews), and the
+ * people of every day whose person-day records moved, counted again from the daily totals.
+ */
+function dayTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1PreparedStatement[] {
+  const byKey = new Map<string, Pick<TotalsDelta, "day" | "record_type" | Measure>>();
+  for (const d of deltas) {
+    if (d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review") continue;
+    const key = `${d.record_type}:${d.day}`;
+    const sum = byKey.get(key);
+    if (!sum) {
+      const { release: _r, module: _m, company_name: _c, user_id: _u, ...row } = d;
+      byKey.set(key, row);
+    } else for (const m of MEASURES) sum[m] += d[m];
+  }
+  const rows = [...byKey.values()].filter((r) => MEASURES.some((m) => r[m] !== 0));
+  const measures = MEASURES.join(", ");
+  const statements = chunkJson(rows, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+    db
+      .prepare(
+        `INSERT INTO day_totals (day, record_type, ${measures})
+         SELECT j.value ->> '$.day', j.value ->> '$.record_type', ${MEASURES.map((m) => `j.value ->> '$.${m}'`).join(", ")}
+         FROM json_each(?1) AS j WHERE true
+         ON CONFLICT (record_type, day) DO UPDATE SET ${MEASURES.map((m) => `${m} = ${m} + excluded.${m}`).join(", ")}`,
+      )
+      .bind(json),
+  );
+  for (const json of chunkJson(rows.filter((r) => r.records < 0), CHUNK_ITEMS, CHUNK_CHARS)) {
+    statements.push(
+      db
+        .prepare(
+          `DELETE FROM day_totals WHERE records = 0 AND record_type <> 'pd' AND (record_type, day) IN
+           (SELECT j.value ->> '$.record_type', j.value ->> '$.day' FROM json_each(?1) AS j)`,
+        )
+        .bind(json),
+    );
+  }
+  const days = [...new Set(deltas.filter((d) => PD_TYPES.includes(d.record_type)).map((d) => d.day))];
+  for (const json of chunkJson(days, CHUNK_ITEMS * 4, CHUNK_CHARS)) {
+    statements.push(
+      db.prepare(`DELETE FROM day_totals WHERE record_type = 'pd' AND day IN (SELECT value FROM json_each(?1))`).bind(json),
+      db
+        .prepare(
+          `INSERT INTO day_totals (day, record_type, people)
+           SELECT d.day, 'pd', count(DISTINCT d.user_id) FROM daily_totals AS d
+           WHERE d.day IN (SELECT value FROM json_each(?1)) AND d.record_type IN (SELECT value FROM json_each(?2)) AND d.company_name <> '*robots'
+           GROUP BY d.day`,
+        )
+        .bind(json, PERSON_DAY_TYPES),
+    );
+  }
   return statements;
 }
 

@@ -590,4 +590,24 @@ describe("changes show in the next answer", () => {
     expect(Object.keys(want).some((k) => k.startsWith('[1,"*"'))).toBe(true);
     expect(have).toEqual(want);
   });
+
+  it("keeps day_totals what the daily totals define: everyone's measures and people per day", async () => {
+    const { results: daily } = await env.CONTRIB_DB.prepare("SELECT * FROM daily_totals").all<Record<string, string | number>>();
+    const { results: stored } = await env.CONTRIB_DB.prepare("SELECT * FROM day_totals").all<Record<string, string | number>>();
+    const want: Record<string, Record<string, number>> = {};
+    const people = new Map<number, Set<string>>();
+    for (const d of daily) {
+      if (d.company_name === "*robots" && d.record_type !== "patch" && d.record_type !== "review") continue;
+      const sum = (want[`${d.record_type}:${d.day}`] ??= {});
+      for (const m of MEASURES) sum[m] = (sum[m] ?? 0) + Number(d[m]);
+      if (PERSON_DAY_TYPES.includes(String(d.record_type)) && d.company_name !== "*robots") {
+        people.set(Number(d.day), (people.get(Number(d.day)) ?? new Set()).add(String(d.user_id)));
+      }
+    }
+    for (const [day, set] of people) want[`pd:${day}`] = { people: set.size };
+    const nonZero = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== 0));
+    const have = Object.fromEntries(stored.map((r) => [`${r.record_type}:${r.day}`, nonZero(Object.fromEntries([...MEASURES, "people"].map((m) => [m, Number(r[m])])))]));
+    expect(Object.keys(want).length).toBeGreaterThan(5);
+    expect(have).toEqual(Object.fromEntries(Object.entries(want).map(([k, v]) => [k, nonZero(v)])));
+  });
 });
