@@ -1,5 +1,5 @@
 // The reports' caching: an answer is revalidated before every use and dated by the roll-up, so a
-// roll-up shows at once; and the filtered counts.
+// roll-up shows at once; the filtered counts; and paths outside the API that are no page.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { dispatchScheduled } from "../../worker/cron/dispatcher";
@@ -138,5 +138,28 @@ describe("the filtering report", () => {
     const after = await call("/api/v1/json/report/filtering", { headers: { "if-none-match": tag } });
     expect(after.status).toBe(200);
     expect((await after.json<{ filtered: { count: number } }>()).filtered.count).toBe(1);
+  });
+});
+
+describe("paths outside the API", () => {
+  it("answer a path that is no page with 404", async () => {
+    for (const path of ["/no-such-page", "/adoption/extra", "/Reports"]) {
+      const res = await call(path);
+      expect(res.status, path).toBe(404);
+    }
+  });
+
+  it("answer the dashboard's pages as pages, not as a 404", async () => {
+    for (const path of ["/adoption", "/reports", "/health/"]) {
+      const res = await call(path);
+      // 200 with the built app; 503 naming the missing build when public/ was not built.
+      expect([200, 503], path).toContain(res.status);
+    }
+  });
+
+  it("answer an unknown API path with the JSON error, not the page", async () => {
+    const res = await call("/api/v1/json/report/no-such-report");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ status: "error", message: "no such resource: GET /api/v1/json/report/no-such-report" });
   });
 });
