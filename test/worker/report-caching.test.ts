@@ -95,6 +95,17 @@ describe("report answers in a cache", () => {
   });
 });
 
+describe("collector health", () => {
+  it("is dated by the time of its answer, since its counters are not rolled up", async () => {
+    const before = Math.floor(Date.now() / 1000) * 1000;
+    const res = await call("/api/v1/json/collector/health");
+    expect(res.status).toBe(200);
+    const at = Date.parse(res.headers.get("last-modified")!);
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(Date.now());
+  });
+});
+
 describe("the filtering report", () => {
   it("counts the installations the last roll-up left out, by release, and shows the rules in force", async () => {
     const rules = { "9.0": [{ build_id: "ga" }], "8.0": null };
