@@ -33,6 +33,7 @@ if ("missing" in chromiumFound) {
     let browser: Browser;
     let context: BrowserContext;
     let page: Page;
+    const consoleErrors: string[] = [];
 
     const api = async <T>(p: string): Promise<{ body: T; lastModified: string | null }> => {
       const response = await fetch(`${worker.origin}${p}`);
@@ -70,6 +71,8 @@ if ("missing" in chromiumFound) {
       browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
       context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       page = await context.newPage();
+      page.on("console", (m) => m.type() === "error" && consoleErrors.push(`${m.text()} ${m.location().url}`));
+      page.on("pageerror", (e) => consoleErrors.push(String(e)));
     }, 180_000);
 
     afterAll(async () => {
@@ -172,6 +175,10 @@ if ("missing" in chromiumFound) {
         expect(response?.status(), url).toBe(200);
         await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(title);
       }
+    });
+
+    it("logs no errors in the browser console on the pages (no /favicon.ico asked for, now that it would be a 404)", () => {
+      expect(consoleErrors).toEqual([]);
     });
 
     it("answers an unknown path with a 404 page", async () => {
