@@ -221,6 +221,26 @@ describe("filtered installations", () => {
   });
 });
 
+describe("filtered installations, when there are none or the count fails", () => {
+  it("say that no installation is left out", async () => {
+    stubApi();
+    inApp(<Overview />);
+    expect((await screen.findByTestId("filtered-notice")).textContent).toBe("No installation is left out by the filtering rules in force.");
+  });
+
+  it("say the count is unavailable when its answer fails", async () => {
+    vi.stubGlobal("fetch", (url: string) =>
+      Promise.resolve(
+        url.startsWith("/api/v1/json/report/filtering")
+          ? new Response(JSON.stringify({ status: "error", message: "internal error" }), { status: 500 })
+          : json({ filtered: { count: 0, releases: {} }, rules: {}, rules_updated_at: null }),
+      ),
+    );
+    inApp(<Reports />);
+    expect((await screen.findByText(/filtering rules leave out is unavailable/)).textContent).toContain("internal error");
+  });
+});
+
 describe("document titles", () => {
   for (const [page, title] of [
     [<Overview />, "Overview · edgestats"],

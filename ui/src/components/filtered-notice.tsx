@@ -12,23 +12,24 @@ const installations = (n: number) => (n === 1 ? "1 installation" : `${n} install
 export function FilteredNotice({ release, what, showAsOf = false }: { release?: string; what?: string; showAsOf?: boolean }) {
   const url = apiUrl.filtering();
   const result = useFetch<FilteringReport>(url);
-  if (result.state !== "ok") return null;
+  if (result.state === "loading") return null;
+  if (result.state === "error") return <p class="hint">(How many installations the filtering rules leave out is unavailable: {result.error.message}.)</p>;
   const { filtered, rules_updated_at } = result.data;
   const count = release ? (filtered.releases[release] ?? 0) : filtered.count;
-  const rulesAfter = rules_updated_at && result.asOf && Date.parse(rules_updated_at) > result.asOf.getTime();
+  // Last-Modified has whole seconds.
+  const rulesAfter = rules_updated_at && result.asOf && Math.floor(Date.parse(rules_updated_at) / 1000) * 1000 > result.asOf.getTime();
   return (
     <>
-    {showAsOf && <AsOf asOf={result.asOf} />}
-    <p class="filtered-notice" data-testid="filtered-notice" data-count={count}>
-      {count === 0 ? "No installation" : installations(count)}
-      {release ? ` of ${release}` : ""} {count === 1 ? "is" : "are"} left out by the{" "}
-      <a href={url} type="application/json">
-        filtering rules in force
-      </a>
-      {count > 0 ? " (test and development builds)" : ""}
-      {what ? `; ${what}` : ""}.
-      {rulesAfter && <> The rules changed at {formatAsOf(new Date(rules_updated_at))}, after the last roll-up: they count from the next one.</>}
-    </p>
+      {showAsOf && <AsOf asOf={result.asOf} />}
+      <p class="filtered-notice" data-testid="filtered-notice" data-count={count}>
+        {count === 0 ? "No installation" : installations(count)}
+        {release ? ` of ${release}` : ""} {count > 1 ? "are" : "is"} left out by the{" "}
+        <a href={url} type="application/json">
+          filtering rules in force
+        </a>
+        {count > 0 ? ` (test and development builds)${what ? `; ${what}` : ""}` : ""}.
+        {rulesAfter && <> The rules changed at {formatAsOf(new Date(rules_updated_at))}, after the last roll-up: they count from the next one.</>}
+      </p>
     </>
   );
 }
