@@ -34,7 +34,10 @@ export const REFRESH_BUDGET_MS = 20_000;
 export const REPORT_CACHE_CONTROL = "public, no-cache";
 reports.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }));
 
-/** Marks the answer cacheable-with-revalidation and dated by the roll-up; returns the roll-up's version. */
+/**
+ * Marks the answer cacheable-with-revalidation and dated by the roll-up; returns a key of the
+ * roll-up's last commit. Called before the tables are read, so the date is never later than the data.
+ */
 async function dateByRollup(c: AppContext): Promise<string> {
   const state = await readRollupState(c.env.ANALYTIC_DB, INSTALLATIONS_ROLLUP);
   c.header("Cache-Control", REPORT_CACHE_CONTROL);
@@ -67,8 +70,8 @@ reports.get(
 );
 
 reports.get("/releases", async (c) => {
-  const rows = await readReleases(c.env.ANALYTIC_DB);
   await dateByRollup(c);
+  const rows = await readReleases(c.env.ANALYTIC_DB);
   return c.json({
     releases: rows
       .map((r) => ({ release: r.release, installations: r.n }))
@@ -81,8 +84,8 @@ reports.get("/adoption", async (c) => {
   if (daysBetween(from, to) >= MAX_ADOPTION_DAYS) {
     throw apiError(400, `invalid request: from_date to to_date spans more than ${MAX_ADOPTION_DAYS} days`);
   }
-  const data = await readAdoption(c.env.ANALYTIC_DB, from, to);
   await dateByRollup(c);
+  const data = await readAdoption(c.env.ANALYTIC_DB, from, to);
   return c.json(buildAdoption({ from, to, ...data }));
 });
 
