@@ -54,3 +54,19 @@ export const AdoptionReportSchema = z.object({
   transitions_by_day: z.array(z.object({ date: z.string(), from_release: z.string(), to_release: z.string(), installations: z.int() })),
 });
 export type AdoptionReport = z.infer<typeof AdoptionReportSchema>;
+
+/**
+ * GET /api/v1/json/report/filtering: how many installations the filtering rules leave out of the
+ * reports, and the rules in force. The counts are the last roll-up's; rules saved after it apply
+ * from the next one (`rules_updated_at` later than the answer's Last-Modified).
+ */
+export const FilteringReportSchema = z.object({
+  filtered: z.object({
+    count: z.int(),
+    /** By release; "" for installations that reported none. */
+    releases: counts,
+  }),
+  rules: z.record(z.string(), z.unknown()),
+  rules_updated_at: z.string().nullable(),
+});
+export type FilteringReport = z.infer<typeof FilteringReportSchema>;

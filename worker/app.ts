@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./http/app-env";
+import { dashboardPage } from "./http/dashboard-page";
 import { ApiError } from "./http/errors";
 import { admin } from "./routes/admin";
 import { bundlesApi } from "./routes/bundles";
@@ -41,7 +42,11 @@ app.route("/api/1.0", contribStats);
 app.route("/api/1.0/reports", contribReports);
 app.route("/api/1.0", contrib);
 
-app.notFound((c) => c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404));
+app.notFound((c) =>
+  c.req.path.startsWith("/api/") || !["GET", "HEAD"].includes(c.req.method)
+    ? c.json({ status: "error", message: `no such resource: ${c.req.method} ${c.req.path}` }, 404)
+    : dashboardPage(c),
+);
 
 app.onError((error, c) => {
   if (error instanceof ApiError) {

@@ -45,11 +45,12 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(port: number): Promise<RunningWorker> {
+/** `stateName`: the folder of test-artifacts/ that holds its state, one per test file run at once. */
+export async function startWorker(port: number, stateName = "e2e-state"): Promise<RunningWorker> {
   await assertPortFree(port);
   ensureUiBuilt();
   Object.assign(process.env, toolEnv);
-  const persistDir = path.join(root, "test-artifacts/e2e-state");
+  const persistDir = path.join(root, "test-artifacts", stateName);
   rmSync(persistDir, { recursive: true, force: true });
   mkdirSync(persistDir, { recursive: true });
   const config = path.join(root, "wrangler.toml");

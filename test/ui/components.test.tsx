@@ -33,6 +33,9 @@ function stubApi(installations: () => Promise<Response>) {
   vi.stubGlobal("fetch", (url: string) => {
     calls.push(url);
     if (url.startsWith("/api/v1/json/report/releases")) return Promise.resolve(json({ releases: [{ release: "9.0", installations: 7 }] }));
+    if (url.startsWith("/api/v1/json/report/filtering")) {
+      return Promise.resolve(json({ filtered: { count: 0, releases: {} }, rules: {}, rules_updated_at: null }));
+    }
     return installations();
   });
   return calls;
@@ -74,7 +77,7 @@ describe("ChartCard", () => {
         <div data-testid="the-chart" />
       </ChartCard>,
     );
-    expect(screen.getByText("No data.")).toBeTruthy();
+    expect(screen.getByText("No data in this view.")).toBeTruthy();
     expect(screen.queryByTestId("the-chart")).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import lazy, { ErrorBoundary } from "preact-iso/lazy";
 import { LocationProvider, Route, Router, useLocation } from "preact-iso/router";
+import { DASHBOARD_PAGES } from "../../schemas/pages";
 import { NotFound } from "./pages/not-found";
 import { Overview } from "./pages/overview";
 
@@ -8,12 +9,7 @@ const Adoption = lazy(() => import("./pages/adoption"));
 const Reports = lazy(() => import("./pages/reports"));
 const Health = lazy(() => import("./pages/health"));
 
-const PAGES = [
-  { path: "/", name: "Overview" },
-  { path: "/adoption", name: "Adoption" },
-  { path: "/reports", name: "Reports" },
-  { path: "/health", name: "Collector health" },
-];
+const PAGES = Object.entries(DASHBOARD_PAGES).map(([path, name]) => ({ path, name }));
 
 function Nav() {
   const { path } = useLocation();

@@ -39,3 +39,36 @@ export async function readAdoption(db: D1Database, from: string, to: string) {
     transitions: transitions!.results as { day: string; fromRelease: string; toRelease: string; n: number }[],
   };
 }
+
+/**
+ * The roll-up's state as the reports see it: its version and when that version committed (they
+ * move with every commit to the roll-up tables, which happen nowhere else), and when the roll-up
+ * last ran, the later of its last commit and its last successful hourly run (null: it never ran).
+ */
+export async function readRollupState(
+  db: D1Database,
+  job: string,
+): Promise<{ version: number; committedAt: number | null; asOf: number | null }> {
+  const [cursor, run] = await db.batch([
+    db.prepare(`SELECT version, committed_at AS at FROM rollup_cursors WHERE job = ? ORDER BY version DESC LIMIT 1`).bind(job),
+    db
+      .prepare(`SELECT finished_at AS at FROM job_runs WHERE job = ? AND status = 'ok' ORDER BY started_at DESC LIMIT 1`)
+      .bind(job),
+  ]);
+  const committed = (cursor!.results[0] as { version: number; at: number } | undefined) ?? null;
+  const ran = (run!.results[0] as { at: number | null } | undefined)?.at ?? null;
+  const times = [committed?.at ?? null, ran].filter((t): t is number => t !== null);
+  return {
+    version: committed?.version ?? 0,
+    committedAt: committed?.at ?? null,
+    asOf: times.length > 0 ? Math.max(...times) : null,
+  };
+}
+
+/** Installations the last roll-up classified as filtered, by release (a scan: callers memoize it per version). */
+export async function readFilteredByRelease(db: D1Database) {
+  const result = await db
+    .prepare(`SELECT coalesce(release, '') AS release, count(*) AS n FROM rollup_installations WHERE is_filtered = 1 GROUP BY 1`)
+    .all<{ release: string; n: number }>();
+  return result.results;
+}

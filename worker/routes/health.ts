@@ -19,5 +19,7 @@ health.get("/health", async (c) => {
   }
   const days = summarizeOutcomes(await listOutcomes(c.env.COLLECTOR_DB, from, to), from, to);
   c.header("Cache-Control", "public, max-age=60");
+  // The counters are read as they are now (no roll-up): the dashboard's "data as of" is this answer's time.
+  c.header("Last-Modified", new Date().toUTCString());
   return c.json({ status: "ok", from_date: from, to_date: to, units: OUTCOME_UNITS, days });
 });

@@ -1,7 +1,8 @@
 // The aggregated reports, served from the roll-up tables: /api/v1/json/report/installations,
-// /releases and /adoption. They are public (the dashboard reads them) and cacheable until the
-// next roll-up can have changed them.
+// /releases, /adoption and /filtering. They are public (the dashboard reads them); a cache keeps
+// an answer only as long as revalidating it says it is unchanged.
 import { Hono } from "hono";
+import { RETAINED_304_HEADERS, etag } from "hono/etag";
 import {
   AdoptionQuerySchema,
   DEFAULT_RANGE_DAYS,
@@ -9,30 +10,43 @@ import {
   MAX_ADOPTION_DAYS,
 } from "../../schemas/reports";
 import { rollupConfig } from "../config";
-import { runInstallationsRollup } from "../cron/rollup";
-import { readAdoption, readReleases, readReportRows } from "../db/reports";
+import { INSTALLATIONS_ROLLUP, runInstallationsRollup } from "../cron/rollup";
+import { findFilteringRules } from "../db/analytic";
+import { readAdoption, readFilteredByRelease, readReleases, readReportRows, readRollupState } from "../db/reports";
 import { daysBetween } from "../domain/days";
 import { buildAdoption, compareReleasesNewestFirst, reportFromRows } from "../domain/rollup";
 import { requireAdmin } from "../http/admin-auth";
-import type { AppEnv } from "../http/app-env";
+import type { AppContext, AppEnv } from "../http/app-env";
 import { apiError } from "../http/errors";
 import { dayRangeOf, parseQuery } from "../http/query";
 
 export const reports = new Hono<AppEnv>();
 
-const HOUR_MS = 60 * 60 * 1000;
 /** How long an admin's refresh may roll up before answering (a request's CPU is limited too). */
 export const REFRESH_BUDGET_MS = 20_000;
 
 /**
- * Cacheable until the next hourly roll-up (wrangler.toml triggers) has had a minute to run:
- * a cached answer is never older than the tables it came from.
+ * Every answer may be stored but must be revalidated before each use (`no-cache`): its ETag is a
+ * digest of the body, so a roll-up, a change of rules rolled up, or a new day shows at once, and
+ * an unchanged answer costs a 304. Last-Modified is when the roll-up last ran ("data as of"); a
+ * 304 carries it too, so a cache learns of a run that changed nothing.
  */
-export function cacheControlUntilNextRollup(now: number): string {
-  const next = Math.floor(now / HOUR_MS) * HOUR_MS + HOUR_MS + 60_000;
-  return `public, max-age=${Math.max(1, Math.ceil((next - now) / 1000))}`;
+export const REPORT_CACHE_CONTROL = "public, no-cache";
+reports.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }));
+
+/**
+ * Marks the answer cacheable-with-revalidation and dated by the roll-up; returns a key of the
+ * roll-up's last commit. Called before the tables are read, so the date is never later than the data.
+ */
+async function dateByRollup(c: AppContext): Promise<string> {
+  const state = await readRollupState(c.env.ANALYTIC_DB, INSTALLATIONS_ROLLUP);
+  c.header("Cache-Control", REPORT_CACHE_CONTROL);
+  if (state.asOf !== null) c.header("Last-Modified", new Date(state.asOf).toUTCString());
+  return `${state.version}@${state.committedAt}`;
 }
 
+/** The filtered counts of one roll-up commit, kept by the isolate: they change only with a commit. */
+let filteredMemo: { version: string; rows: { release: string; n: number }[] } | null = null;
 
 reports.get(
   "/installations",
@@ -47,18 +61,17 @@ reports.get(
       // Within a request: at most REFRESH_BUDGET_MS of it; the cron goes on with the rest.
       const config = rollupConfig(c.env);
       const run = await runInstallationsRollup(c.env, { ...config, budgetMs: Math.min(config.budgetMs, REFRESH_BUDGET_MS) });
-      c.header("Cache-Control", "no-store");
       c.header("X-Rollup", JSON.stringify({ installations: run.installations, stopped: run.stopped }));
-    } else {
-      c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
     }
+    await dateByRollup(c);
+    if (refresh === "1") c.header("Cache-Control", "no-store");
     return c.json(reportFromRows(await readReportRows(c.env.ANALYTIC_DB, release ?? null)));
   },
 );
 
 reports.get("/releases", async (c) => {
+  await dateByRollup(c);
   const rows = await readReleases(c.env.ANALYTIC_DB);
-  c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
   return c.json({
     releases: rows
       .map((r) => ({ release: r.release, installations: r.n }))
@@ -71,7 +84,21 @@ reports.get("/adoption", async (c) => {
   if (daysBetween(from, to) >= MAX_ADOPTION_DAYS) {
     throw apiError(400, `invalid request: from_date to to_date spans more than ${MAX_ADOPTION_DAYS} days`);
   }
+  await dateByRollup(c);
   const data = await readAdoption(c.env.ANALYTIC_DB, from, to);
-  c.header("Cache-Control", cacheControlUntilNextRollup(Date.now()));
   return c.json(buildAdoption({ from, to, ...data }));
+});
+
+reports.get("/filtering", async (c) => {
+  const version = await dateByRollup(c);
+  if (filteredMemo?.version !== version) filteredMemo = { version, rows: await readFilteredByRelease(c.env.ANALYTIC_DB) };
+  const stored = await findFilteringRules(c.env.ANALYTIC_DB);
+  return c.json({
+    filtered: {
+      count: filteredMemo.rows.reduce((sum, r) => sum + r.n, 0),
+      releases: Object.fromEntries(filteredMemo.rows.map((r) => [r.release, r.n])),
+    },
+    rules: (stored?.rules ?? {}) as Record<string, unknown>,
+    rules_updated_at: stored ? new Date(stored.updatedAt).toISOString() : null,
+  });
 });

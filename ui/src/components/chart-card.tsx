@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import { type Table, csvDataUrl } from "../lib/csv";
+import { asOfText } from "../lib/freshness";
 import { DataTable } from "./data-table";
 
 interface Props {
@@ -11,11 +12,15 @@ interface Props {
   /** The API answer the numbers come from. */
   jsonUrl: string;
   caption?: ComponentChildren;
+  /** When the numbers were rolled up (null: never); omitted for data that is not rolled up. */
+  asOf?: Date | null;
+  /** What to say, and what to do, when there are no numbers. */
+  empty?: string;
   children: ComponentChildren;
 }
 
 /** A chart with its title, a chart/table toggle, and its numbers as CSV and as the JSON behind them. */
-export function ChartCard({ id, title, table, jsonUrl, caption, children }: Props) {
+export function ChartCard({ id, title, table, jsonUrl, caption, asOf, empty: emptyText = "No data in this view.", children }: Props) {
   const [asTable, setAsTable] = useState(false);
   const empty = table.rows.length === 0;
   return (
@@ -35,7 +40,12 @@ export function ChartCard({ id, title, table, jsonUrl, caption, children }: Prop
         </div>
       </header>
       {caption && <p class="caption">{caption}</p>}
-      {empty ? <p class="empty">No data.</p> : asTable ? <DataTable table={table} caption={title} /> : children}
+      {empty ? <p class="empty">{emptyText}</p> : asTable ? <DataTable table={table} caption={title} /> : children}
+      {asOf !== undefined && (
+        <p class="as-of" data-testid={`${id}-as-of`}>
+          {asOfText(asOf)}
+        </p>
+      )}
     </section>
   );
 }

@@ -1,15 +1,20 @@
 // Thin Preact wrappers over Chartist (SVG): each chart is drawn into its own element and redrawn
 // when its data changes. Colour is never the only carrier of meaning: bars carry their value as
-// text, donut slices their share and a legend with the numbers, lines a legend and dash patterns.
+// text, donut slices their share and a legend with the numbers, lines a legend, dash patterns and
+// widths. A category keeps its colour in every view (categoryColors).
 import { BarChart as ChartistBar, LineChart as ChartistLine, PieChart as ChartistPie } from "chartist";
 import "chartist/dist/index.css";
 import { useEffect, useRef } from "preact/hooks";
-import { type Bar, type MultiSeries, type Slice, formatPercent, sliceLabel, sliceTitle } from "../lib/chart-data";
+import { type Bar, type MultiSeries, type Slice, UNKNOWN_COLOR, categoryColors, formatPercent, sliceLabel, sliceTitle } from "../lib/chart-data";
 
-/** Okabe–Ito, distinguishable with the common colour-vision deficiencies. */
-export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999"];
-export const colorAt = (i: number) => PALETTE[i % PALETTE.length]!;
 const DASHES = ["", "6 3", "2 3", "10 3 2 3"];
+/**
+ * Line and point widths by series, widest first: Chartist draws later series on top, so lines with
+ * equal values stay visible as a wide line with narrower ones inside it.
+ */
+export const LINE_WIDTHS = [7, 4.5, 2.5, 1.5];
+const POINT_WIDTHS = [13, 9.5, 6.5, 4];
+const widthOf = (widths: number[], i: number) => widths[Math.min(i, widths.length - 1)]!;
 
 interface Detachable {
   detach(): void;
@@ -57,6 +62,8 @@ export function BarChart({ bars, horizontal = false, label }: { bars: Bar[]; hor
 }
 
 export function DonutChart({ slices, label }: { slices: Slice[]; label: string }) {
+  const colors = categoryColors(slices.map((s) => s.label));
+  const colorOf = (s: Slice | undefined) => (s && colors.get(s.label)) ?? UNKNOWN_COLOR;
   const ref = useChart((element) => {
     const chart = new ChartistPie(
       element,
@@ -66,7 +73,7 @@ export function DonutChart({ slices, label }: { slices: Slice[]; label: string }
     chart.on("draw", (data) => {
       if (data.type !== "slice") return;
       const slice = slices[data.index];
-      data.element.attr({ style: `stroke: ${colorAt(data.index)}` });
+      data.element.attr({ style: `stroke: ${colorOf(slice)}` });
       if (slice) data.element.elem("title").text(sliceTitle(slice));
     });
     return chart;
@@ -75,9 +82,9 @@ export function DonutChart({ slices, label }: { slices: Slice[]; label: string }
     <div class="donut">
       <div ref={ref} class="chart" role="img" aria-label={`${label}: ${slices.map(sliceTitle).join("; ")}`} />
       <ul class="legend">
-        {slices.map((s, i) => (
+        {slices.map((s) => (
           <li key={s.label}>
-            <span class="swatch" style={{ background: colorAt(i) }} aria-hidden="true" />
+            <span class="swatch" style={{ background: colorOf(s) }} aria-hidden="true" />
             {s.label}: <strong>{s.value}</strong> ({formatPercent(s.percent)})
           </li>
         ))}
@@ -92,11 +99,34 @@ function sparseLabel(count: number) {
   return (value: unknown, index: number) => (index % step === 0 ? String(value) : null);
 }
 
+/**
+ * Values over days: a line per series, or grouped bars while there are fewer than two days (a
+ * line needs two points; one day drawn as a line is a spike at the chart's edge).
+ */
 export function LineChart({ data, label }: { data: MultiSeries; label: string }) {
+  const colors = categoryColors(data.series.map((s) => s.name));
+  const colorOf = (i: number) => colors.get(data.series[i]?.name ?? "") ?? UNKNOWN_COLOR;
+  const asBars = data.labels.length < 2;
   const ref = useChart((element) => {
+    const series = data.series.map((s) => ({ name: s.name, data: s.values }));
+    if (asBars) {
+      const chart = new ChartistBar(
+        element,
+        { labels: data.labels, series },
+        { height: 260, seriesBarDistance: 30, axisY: { onlyInteger: true, low: 0 }, chartPadding: { top: 20, right: 24, bottom: 0, left: 0 } },
+      );
+      chart.on("draw", (d) => {
+        if (d.type !== "bar") return;
+        const s = data.series[d.seriesIndex];
+        d.element.attr({ style: `stroke: ${colorOf(d.seriesIndex)}; stroke-width: 24px` });
+        if (s) d.element.elem("title").text(`${s.name}: ${s.values[d.index] ?? 0}`);
+        d.group.elem("text", { x: d.x2, y: d.y2 - 6, "text-anchor": "middle" }, "ct-bar-value").text(String(s?.values[d.index] ?? 0));
+      });
+      return chart;
+    }
     const chart = new ChartistLine(
       element,
-      { labels: data.labels, series: data.series.map((s) => ({ name: s.name, data: s.values })) },
+      { labels: data.labels, series },
       {
         height: 260,
         showPoint: data.labels.length <= 31,
@@ -111,18 +141,27 @@ export function LineChart({ data, label }: { data: MultiSeries; label: string })
       if (d.type !== "line" && d.type !== "point") return;
       const i = d.seriesIndex;
       const dash = DASHES[i % DASHES.length];
-      d.element.attr({ style: `stroke: ${colorAt(i)}${d.type === "line" && dash ? `; stroke-dasharray: ${dash}` : ""}` });
+      const width = widthOf(d.type === "line" ? LINE_WIDTHS : POINT_WIDTHS, i);
+      d.element.attr({
+        style: `stroke: ${colorOf(i)}; stroke-width: ${width}px${d.type === "line" && dash ? `; stroke-dasharray: ${dash}` : ""}`,
+      });
     });
     return chart;
   }, data);
   return (
     <div>
-      <div ref={ref} class="chart" role="img" aria-label={`${label}: ${data.series.map((s) => s.name).join(", ")}`} />
+      <div
+        ref={ref}
+        class="chart"
+        role="img"
+        data-shape={asBars ? "bars" : "lines"}
+        aria-label={`${label}: ${data.series.map((s) => `${s.name} ${s.values.at(-1) ?? 0}${data.labels.length > 0 ? ` on ${data.labels.at(-1)}` : ""}`).join(", ")}`}
+      />
       <ul class="legend">
         {data.series.map((s, i) => (
           <li key={s.name}>
             <svg class="swatch-line" width="28" height="10" aria-hidden="true">
-              <line x1="0" y1="5" x2="28" y2="5" stroke={colorAt(i)} stroke-width="3" stroke-dasharray={DASHES[i % DASHES.length] || undefined} />
+              <line x1="0" y1="5" x2="28" y2="5" stroke={colorOf(i)} stroke-width={Math.min(widthOf(LINE_WIDTHS, i), 6)} stroke-dasharray={DASHES[i % DASHES.length] || undefined} />
             </svg>
             {s.name}
           </li>

@@ -1,5 +1,6 @@
-import type { Fetched } from "../lib/use-fetch";
 import type { ComponentChildren } from "preact";
+import { asOfText } from "../lib/freshness";
+import type { Fetched } from "../lib/use-fetch";
 
 export function Loading() {
   return (
@@ -17,9 +18,18 @@ export function ServiceUnavailable({ error }: { error: Error }) {
   );
 }
 
-/** The loading spinner, the error, or the content for the data. */
-export function Fetching<T>({ result, children }: { result: Fetched<T>; children: (data: T) => ComponentChildren }) {
+/** The loading spinner, the error, or the content for the data (and the time it is as of). */
+export function Fetching<T>({ result, children }: { result: Fetched<T>; children: (data: T, asOf: Date | null) => ComponentChildren }) {
   if (result.state === "loading") return <Loading />;
   if (result.state === "error") return <ServiceUnavailable error={result.error} />;
-  return <>{children(result.data)}</>;
+  return <>{children(result.data, result.asOf)}</>;
+}
+
+/** "Data as of 2026-03-03 14:05 UTC" (the roll-up's time), or "No roll-up yet". */
+export function AsOf({ asOf, testId = "as-of" }: { asOf: Date | null; testId?: string }) {
+  return (
+    <p class="as-of" data-testid={testId}>
+      {asOf ? <time dateTime={asOf.toISOString()}>{asOfText(asOf)}</time> : asOfText(null)}
+    </p>
+  );
 }

@@ -4,10 +4,10 @@ import type { z } from "zod";
 import type { BundleView } from "../../../schemas/bundles";
 import type { CsvReportId } from "../../../schemas/csv";
 import type { HealthResponse } from "../../../schemas/health";
-import type { AdoptionReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
+import type { AdoptionReport, FilteringReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
 
 export type InstallationsReport = z.infer<typeof InstallationsReportSchema>;
-export type { AdoptionReport, BundleView, CsvReportId, HealthResponse, ReleasesReport };
+export type { AdoptionReport, BundleView, CsvReportId, FilteringReport, HealthResponse, ReleasesReport };
 
 export interface DateRange {
   from: string;
@@ -24,6 +24,7 @@ function withQuery(path: string, params: Record<string, string | undefined>): st
 export const apiUrl = {
   installations: (release?: string) => withQuery("/api/v1/json/report/installations", { release }),
   releases: () => "/api/v1/json/report/releases",
+  filtering: () => "/api/v1/json/report/filtering",
   adoption: (range: DateRange) => withQuery("/api/v1/json/report/adoption", { from_date: range.from, to_date: range.to }),
   health: (range: DateRange) => withQuery("/api/v1/json/collector/health", { from_date: range.from, to_date: range.to }),
   csv: (id: CsvReportId, range: DateRange) => withQuery(`/api/v1/csv/${id}`, { from_date: range.from, to_date: range.to }),
@@ -51,10 +52,22 @@ async function messageOf(response: Response): Promise<string> {
   return `${response.status} ${response.statusText}`.trim();
 }
 
-export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+/** An API answer and the time its data is as of (its Last-Modified; null when it has none). */
+export interface Dated<T> {
+  data: T;
+  asOf: Date | null;
+}
+
+export async function getDatedJson<T>(url: string, init?: RequestInit): Promise<Dated<T>> {
   const response = await fetch(url, { headers: { accept: "application/json" }, ...init });
   if (!response.ok) throw new ApiError(response.status, await messageOf(response));
-  return (await response.json()) as T;
+  const modified = response.headers?.get("last-modified");
+  const asOf = modified ? new Date(modified) : null;
+  return { data: (await response.json()) as T, asOf: asOf && !Number.isNaN(asOf.getTime()) ? asOf : null };
+}
+
+export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
+  return (await getDatedJson<T>(url, init)).data;
 }
 
 export function requestBundle(range: DateRange): Promise<BundleView> {

@@ -1,5 +1,6 @@
 // Report JSON → what each chart draws and each table lists. Pure, so the semantics of fuel-stats'
 // charts (reference §3.3) are tested without a browser.
+import type { Outcome } from "../../../schemas/health";
 import type { AdoptionReport, HealthResponse, InstallationsReport } from "./api";
 import type { Table } from "./csv";
 
@@ -171,22 +172,95 @@ export function transitionBars(report: AdoptionReport): Bar[] {
   return report.transitions.map((t) => ({ label: `${t.from_release} → ${t.to_release}`, value: t.installations }));
 }
 
+/** Requests the collector refused. `bound` is no refusal: a request that bound its installation to a token. */
+export const TURNED_AWAY: readonly Outcome[] = ["rejected_schema", "rejected_identity", "too_large", "rate_limited"];
+
 /**
- * The health counters in two charts, since their units differ: what happened to records, and the
- * requests turned away. Only outcomes seen in the range get a series.
+ * The health counters in charts of one unit each: what happened to records, the requests turned
+ * away, and the requests that bound an installation to its token (a success). Only outcomes seen
+ * in the range get a series.
  */
-export function healthSeries(report: HealthResponse): { records: MultiSeries; requests: MultiSeries; totals: Record<string, number> } {
+export function healthSeries(report: HealthResponse): {
+  records: MultiSeries;
+  requests: MultiSeries;
+  bound: MultiSeries;
+  totals: Record<string, number>;
+} {
   const labels = report.days.map((d) => d.date);
   const totals: Record<string, number> = {};
   for (const day of report.days) for (const [outcome, n] of Object.entries(day.totals)) totals[outcome] = (totals[outcome] ?? 0) + (n ?? 0);
-  const seriesOf = (unit: "records" | "requests"): MultiSeries => ({
+  const seriesOf = (keep: (outcome: string, unit: "records" | "requests") => boolean): MultiSeries => ({
     labels,
     series: Object.entries(report.units)
-      .filter(([outcome, u]) => u === unit && (totals[outcome] ?? 0) > 0)
+      .filter(([outcome, u]) => keep(outcome, u) && (totals[outcome] ?? 0) > 0)
       .map(([outcome]) => ({
         name: outcome,
         values: report.days.map((d) => (d.totals as Record<string, number | undefined>)[outcome] ?? 0),
       })),
   });
-  return { records: seriesOf("records"), requests: seriesOf("requests"), totals };
+  const turnedAway = (outcome: string) => (TURNED_AWAY as readonly string[]).includes(outcome);
+  return {
+    records: seriesOf((_, unit) => unit === "records"),
+    requests: seriesOf((outcome, unit) => unit === "requests" && turnedAway(outcome)),
+    bound: seriesOf((outcome) => outcome === "bound"),
+    totals,
+  };
+}
+
+/** Okabe–Ito, distinguishable with the common colour-vision deficiencies; grey is kept for "unknown". */
+export const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"];
+export const UNKNOWN_COLOR = "#999999";
+
+/** Categories with a colour of their own, so that they look the same in every chart and every view. */
+const FIXED_COLORS: Readonly<Record<string, number>> = {
+  kvm: 0,
+  qemu: 1,
+  vcenter: 2,
+  xen: 3,
+  lxc: 4,
+  ubuntu: 0,
+  centos: 1,
+  rhel: 2,
+  accepted: 2,
+  replaced: 0,
+  existed: 4,
+  skipped: 6,
+  failed: 5,
+  bound: 2,
+  rejected_schema: 0,
+  rejected_identity: 3,
+  too_large: 1,
+  rate_limited: 5,
+};
+
+/** FNV-1a: a stable number for a name. */
+function hashOf(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/**
+ * A colour for every category of one chart that follows the category, not its position: the
+ * named ones of FIXED_COLORS always get theirs, any other gets the colour its name hashes to (the
+ * next free one when a category of the chart has it already), and "unknown" is grey. So `kvm`
+ * keeps its colour whatever else a filtered view shows.
+ */
+export function categoryColors(labels: readonly string[]): Map<string, string> {
+  const colors = new Map<string, string>();
+  const taken = new Set<number>();
+  const fixed = labels.filter((l) => Object.hasOwn(FIXED_COLORS, l));
+  for (const label of fixed) {
+    colors.set(label, PALETTE[FIXED_COLORS[label]!]!);
+    taken.add(FIXED_COLORS[label]!);
+  }
+  const others = labels.filter((l) => !Object.hasOwn(FIXED_COLORS, l) && l !== UNKNOWN_SLICE).sort();
+  for (const label of others) {
+    let index = hashOf(label) % PALETTE.length;
+    for (let probe = 0; probe < PALETTE.length && taken.has(index); probe++) index = (index + 1) % PALETTE.length;
+    colors.set(label, PALETTE[index]!);
+    taken.add(index);
+  }
+  if (labels.includes(UNKNOWN_SLICE)) colors.set(UNKNOWN_SLICE, UNKNOWN_COLOR);
+  return colors;
 }

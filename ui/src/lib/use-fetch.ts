@@ -1,7 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import { getJson } from "./api";
+import { getDatedJson } from "./api";
 
-export type Fetched<T> = { state: "loading" } | { state: "error"; error: Error } | { state: "ok"; data: T };
+/** `asOf`: the answer's Last-Modified, when the data was last rolled up (null: never, or not said). */
+export type Fetched<T> = { state: "loading" } | { state: "error"; error: Error } | { state: "ok"; data: T; asOf: Date | null };
 
 /** GETs `url` (again whenever it changes); a stale answer for an earlier url is dropped. */
 export function useFetch<T>(url: string | null): Fetched<T> {
@@ -10,8 +11,8 @@ export function useFetch<T>(url: string | null): Fetched<T> {
     if (url === null) return;
     let current = true;
     setResult({ state: "loading" });
-    getJson<T>(url).then(
-      (data) => current && setResult({ state: "ok", data }),
+    getDatedJson<T>(url).then(
+      ({ data, asOf }) => current && setResult({ state: "ok", data, asOf }),
       (error: Error) => current && setResult({ state: "error", error }),
     );
     return () => {

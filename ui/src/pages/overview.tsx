@@ -2,10 +2,14 @@ import { useLocation } from "preact-iso/router";
 import { useMemo } from "preact/hooks";
 import { BarChart, DonutChart } from "../components/charts";
 import { ChartCard } from "../components/chart-card";
-import { Fetching } from "../components/status";
+import { FilteredNotice } from "../components/filtered-notice";
+import { AsOf, Fetching } from "../components/status";
+import { DASHBOARD_PAGES } from "../../../schemas/pages";
 import { type InstallationsReport, type ReleasesReport, apiUrl } from "../lib/api";
 import { barsTable, overviewCharts, slicesTable } from "../lib/chart-data";
+import { emptyMessage } from "../lib/freshness";
 import { useFetch } from "../lib/use-fetch";
+import { useTitle } from "../lib/use-title";
 
 function ReleaseMenu({ release, onChange }: { release: string; onChange: (release: string) => void }) {
   const releases = useFetch<ReleasesReport>(apiUrl.releases());
@@ -28,8 +32,17 @@ function ReleaseMenu({ release, onChange }: { release: string; onChange: (releas
   );
 }
 
-function OverviewCharts({ report, jsonUrl }: { report: InstallationsReport; jsonUrl: string }) {
+function OverviewCharts({ report, jsonUrl, asOf, release }: { report: InstallationsReport; jsonUrl: string; asOf: Date | null; release: string }) {
   const c = useMemo(() => overviewCharts(report), [report]);
+  const none = emptyMessage(
+    asOf,
+    release
+      ? `No installation of ${release} is counted. Choose another release, or "All".`
+      : "No installation is counted yet: point a Fuel master (COLLECTOR_SERVER) or the agent at this service, then wait for the next roll-up.",
+  );
+  const noOperable =
+    c.installations === 0 ? none : emptyMessage(asOf, "No operational or error environment in this view: only those report their hypervisor, OS and size.");
+  const card = { jsonUrl, asOf };
   const operable = (
     <>
       Number of environments: <strong>{c.operable}</strong>
@@ -52,15 +65,15 @@ function OverviewCharts({ report, jsonUrl }: { report: InstallationsReport; json
         </div>
       </dl>
       <div class="grid">
-        <ChartCard id="environments-num" title="Installations by number of environments" jsonUrl={jsonUrl}
+        <ChartCard id="environments-num" title="Installations by number of environments" {...card} empty={none}
           caption="Across: environments per installation; up: installations."
           table={barsTable(c.environmentsNum, "environments", "installations")}>
           <BarChart bars={c.environmentsNum} label="Installations by number of environments" />
         </ChartCard>
-        <ChartCard id="statuses" title="Environment statuses" jsonUrl={jsonUrl} table={barsTable(c.statuses, "status", "environments")}>
+        <ChartCard id="statuses" title="Environment statuses" {...card} empty={c.installations === 0 ? none : emptyMessage(asOf, "No environment in this view: its installations have none yet.")} table={barsTable(c.statuses, "status", "environments")}>
           <BarChart bars={c.statuses} horizontal label="Environments by status" />
         </ChartCard>
-        <ChartCard id="sizes" title="Environment size (nodes)" jsonUrl={jsonUrl} table={barsTable(c.sizes.bars, "nodes", "environments")}
+        <ChartCard id="sizes" title="Environment size (nodes)" {...card} empty={noOperable} table={barsTable(c.sizes.bars, "nodes", "environments")}
           caption={
             <>
               {operable}
@@ -69,10 +82,10 @@ function OverviewCharts({ report, jsonUrl }: { report: InstallationsReport; json
           }>
           <BarChart bars={c.sizes.bars} label="Operable environments by number of nodes" />
         </ChartCard>
-        <ChartCard id="hypervisors" title="Distribution of deployed hypervisor" jsonUrl={jsonUrl} table={slicesTable(c.hypervisors, "hypervisor")} caption={operable}>
+        <ChartCard id="hypervisors" title="Distribution of deployed hypervisor" {...card} empty={noOperable} table={slicesTable(c.hypervisors, "hypervisor")} caption={operable}>
           <DonutChart slices={c.hypervisors} label="Hypervisors" />
         </ChartCard>
-        <ChartCard id="oses" title="Distribution of deployed operating system" jsonUrl={jsonUrl} table={slicesTable(c.oses, "operating system")} caption={operable}>
+        <ChartCard id="oses" title="Distribution of deployed operating system" {...card} empty={noOperable} table={slicesTable(c.oses, "operating system")} caption={operable}>
           <DonutChart slices={c.oses} label="Operating systems" />
         </ChartCard>
       </div>
@@ -81,6 +94,7 @@ function OverviewCharts({ report, jsonUrl }: { report: InstallationsReport; json
 }
 
 export function Overview() {
+  useTitle(DASHBOARD_PAGES["/"]);
   const { query, route } = useLocation();
   const release = query.release ?? "";
   const url = apiUrl.installations(release || undefined);
@@ -91,7 +105,15 @@ export function Overview() {
         <h1>Usage overview</h1>
         <ReleaseMenu release={release} onChange={(r) => route(r ? `/?release=${encodeURIComponent(r)}` : "/")} />
       </div>
-      <Fetching result={report}>{(data) => <OverviewCharts report={data} jsonUrl={url} />}</Fetching>
+      <Fetching result={report}>
+        {(data, asOf) => (
+          <>
+            <AsOf asOf={asOf} />
+            <FilteredNotice release={release || undefined} />
+            <OverviewCharts report={data} jsonUrl={url} asOf={asOf} release={release} />
+          </>
+        )}
+      </Fetching>
     </>
   );
 }

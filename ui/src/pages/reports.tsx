@@ -1,9 +1,12 @@
+import { DASHBOARD_PAGES } from "../../../schemas/pages";
 import { DateRangePicker } from "../components/date-range-picker";
+import { FilteredNotice } from "../components/filtered-notice";
 import { type BundleView, type DateRange, apiUrl } from "../lib/api";
 import { CSV_REPORTS } from "../lib/csv-reports";
 import { MAX_RANGE_DAYS, defaultReportsRange } from "../lib/date-range";
 import { type BundleState, isFinished, useBundle } from "../lib/use-bundle";
 import { useRange } from "../lib/use-range";
+import { useTitle } from "../lib/use-title";
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -59,6 +62,7 @@ function BundleSection({ range, state, onRequest }: { range: DateRange | null; s
 }
 
 export default function Reports() {
+  useTitle(DASHBOARD_PAGES["/reports"]);
   const { range, setRange, today, valid } = useRange(defaultReportsRange, MAX_RANGE_DAYS);
   const bundle = useBundle();
   return (
@@ -67,6 +71,7 @@ export default function Reports() {
         <h1>Reports</h1>
         <DateRangePicker range={range} today={today} maxDays={MAX_RANGE_DAYS} onChange={setRange} />
       </div>
+      <FilteredNotice showAsOf what="the CSV reports leave them out too" />
       <section class="card">
         <h2>CSV reports</h2>
         <ul class="downloads">

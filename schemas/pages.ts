@@ -1,0 +1,21 @@
+// The dashboard's pages: the client router draws them, and the Worker answers their paths with the
+// app's index.html (200) and every other path outside the API with it as a 404 page.
+
+/** Path → the page's name, which is also its document title (`Adoption · edgestats`). */
+export const DASHBOARD_PAGES = {
+  "/": "Overview",
+  "/adoption": "Adoption",
+  "/reports": "Reports",
+  "/health": "Collector health",
+} as const;
+export type DashboardPath = keyof typeof DASHBOARD_PAGES;
+
+export const SITE_NAME = "edgestats";
+
+/** A page's path, with or without a trailing slash. */
+export function isDashboardPage(path: string): boolean {
+  const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
+  return Object.hasOwn(DASHBOARD_PAGES, bare);
+}
+
+export const documentTitle = (name: string) => `${name} · ${SITE_NAME}`;
