@@ -1,8 +1,8 @@
 // The answers of Stackalytics' statistics endpoints (reference §3, §5.2), from the daily totals:
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
-import { listModulesPresent, listPresent, listRecordsOf, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
-import { findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listProfilesByUserIds } from "../db/contrib";
+import { listModulesPresent, listPresent, listRecordsOf, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
+import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listProfilesByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -19,21 +19,30 @@ import { currentEngine } from "./sync";
 let present: { version: number; modules: Set<string> } | null = null;
 
 /** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
-async function withoutIdleScope(db: D1Database, filter: StatsFilter): Promise<StatsFilter> {
+async function withoutIdleScope(db: D1Database, filter: StatsFilter, dataVersion?: number): Promise<StatsFilter> {
   const scope = filter.moduleScope;
   if (!scope || !("modules" in scope)) return filter;
-  const version = await findDataVersion(db);
+  const version = dataVersion ?? (await findDataVersion(db));
   if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)) };
   const selected = new Set(scope.modules);
   return [...present.modules].every((m) => selected.has(m)) ? { ...filter, moduleScope: null } : filter;
 }
 
-/** The engine in force and what the query selects; an unknown value is a 404 naming its parameter. */
-export async function readFilter(db: D1Database, query: StatsQuery, nowSeconds: number, options: FilterOptions = {}): Promise<{ engine: Engine; filter: StatsFilter }> {
-  const engine = (await currentEngine(db)) ?? EMPTY_ENGINE;
+/**
+ * The engine in force and what the query selects; an unknown value is a 404 naming its parameter.
+ * `versions`, when the answer has read them already, spare their queries.
+ */
+export async function readFilter(
+  db: D1Database,
+  query: StatsQuery,
+  nowSeconds: number,
+  options: FilterOptions = {},
+  versions?: ReadVersions,
+): Promise<{ engine: Engine; filter: StatsFilter }> {
+  const engine = (await currentEngine(db, versions?.defaultData)) ?? EMPTY_ENGINE;
   const resolved = resolveFilter(engine, query, nowSeconds, options);
   if (isFilterError(resolved)) throw new ApiError(404, resolved.message, { parameter: resolved.parameter, value: resolved.value });
-  const filter = await withoutIdleScope(db, resolved);
+  const filter = await withoutIdleScope(db, resolved, versions?.data);
   for (const userId of filter.users ?? []) {
     if (!(await findProfileByUserId(db, userId))) throw new ApiError(404, `no user "${userId}" (parameter user_id)`, { parameter: "user_id", value: userId });
   }
@@ -114,40 +123,34 @@ export async function contributionOf(db: D1Database, filter: StatsFilter) {
   };
 }
 
-const EXTENDED_TYPES = ["mark", "review", "commit", "email", "patch"] as const;
+/** What `stats/engineers_extended` counts beside the marks. */
+const EXTENDED_COUNTED = ["review", "commit", "email", "patch"] as const;
 
 /**
  * `stats/engineers_extended`: per person, whatever the metric, their reviews (the marks metric, with
  * its columns), change requests, commits, emails and patch sets; people with none of them left out.
  */
 export async function engineersExtended(db: D1Database, filter: StatsFilter, nowSeconds: number): Promise<StatsRow[]> {
-  const byUser = new Map<string, Map<string, TotalsRow>>();
-  for (const t of await sumTotalsBy(db, "user_id", EXTENDED_TYPES, filter, { byType: true })) {
-    const types = byUser.get(t.id!) ?? new Map<string, TotalsRow>();
-    types.set(t.record_type!, t);
-    byUser.set(t.id!, types);
-  }
-  const profiles = await listProfilesByUserIds(db, [...byUser.keys()]);
+  const totals = await sumMarksAndCountsByUser(db, EXTENDED_COUNTED, filter);
+  const profiles = await listProfilesByUserIds(db, totals.map((t) => t.id));
   const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
   const rows: UnrankedRow[] = [];
-  for (const [id, types] of byUser) {
-    const records = (type: string) => types.get(type)?.records ?? 0;
-    const marks = types.get("mark") ?? { ...zeroMeasures(), person_days: 0 };
-    const mark = countedMarks(marks);
-    if (mark + records("review") + records("commit") + records("email") + records("patch") === 0) continue;
-    const profile = profiles.get(id);
+  for (const t of totals) {
+    const mark = countedMarks(t);
+    if (mark + t.review + t.commit + t.email + t.patch === 0) continue;
+    const profile = profiles.get(t.id);
     rows.push({
-      id,
-      name: profile?.user_name ?? id,
+      id: t.id,
+      name: profile?.user_name ?? t.id,
       company: profile ? companyAt(profile.companies, nowSeconds).company_name : INDEPENDENT,
       core: profile ? coreBranch(cores.get(profile.seq) ?? [], filter.modules) : null,
       mark,
-      review: records("review"),
-      commit: records("commit"),
-      email: records("email"),
-      patch: records("patch"),
+      review: t.review,
+      commit: t.commit,
+      email: t.email,
+      patch: t.patch,
       metric: mark,
-      ...marksColumns(marks),
+      ...marksColumns(t),
     });
   }
   return rank(rows, true);

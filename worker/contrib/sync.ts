@@ -12,6 +12,7 @@ import { type Author, type Profile, ProfileBook, authorKeys, profileKeys } from 
 import { type Derived, type ProcessedRecord, processRecord, sameRecord, totalsDeltas } from "../domain/contrib/records";
 import {
   type RecordScope,
+  type ConfigVersion,
   findConfigVersion,
   insertConfigVersion,
   listProfilesByKeys,
@@ -37,8 +38,8 @@ let engineCache: { digest: string; engine: Engine } | null = null;
 let correctionsCache: { digest: string; byKey: Map<string, Correction> } | null = null;
 
 /** The engine of the config in force, or null before the first config is loaded. */
-export async function currentEngine(db: D1Database): Promise<Engine | null> {
-  const version = await findConfigVersion(db, "default_data");
+export async function currentEngine(db: D1Database, known?: Pick<ConfigVersion, "id" | "digest"> | null): Promise<Engine | null> {
+  const version = known === undefined ? await findConfigVersion(db, "default_data") : known;
   if (!version) return null;
   if (engineCache?.digest !== version.digest) {
     const data = JSON.parse(await readConfigDocument(db, version.id)) as DefaultData;

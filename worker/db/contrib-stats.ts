@@ -108,6 +108,27 @@ export async function sumTotalsBy(
   return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
 }
 
+/**
+ * Per person: the measures of their marks, and how many records of each of `counted` types they
+ * have (`stats/engineers_extended`), as one row each: the types side by side, not a row per type.
+ */
+export async function sumMarksAndCountsByUser<T extends string>(
+  db: D1Database,
+  counted: readonly T[],
+  filter: TotalsFilter,
+): Promise<(Measures & { id: string } & Record<T, number>)[]> {
+  const types = ["mark", ...counted];
+  const w = filter.days ? where(types, filter) : where(types, filter, levelFor("user_id", filter));
+  const marks = MEASURES.map((m) => `sum(iif(record_type = 'mark', ${m}, 0)) AS ${m}`);
+  // The types are the caller's constants, not the query's: their names are columns and literals.
+  const counts = counted.map((t) => `sum(iif(record_type = '${t}', records, 0)) AS "${t}"`);
+  const { results } = await db
+    .prepare(`SELECT user_id AS id, ${[...marks, ...counts].join(", ")} FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql} GROUP BY user_id`)
+    .bind(...w.binds)
+    .all<Measures & { id: string } & Record<T, number>>();
+  return results;
+}
+
 /** Every module with records (release_totals), to tell a filter that selects them all. */
 export async function listModulesPresent(db: D1Database): Promise<string[]> {
   const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3").all<{ module: string }>();

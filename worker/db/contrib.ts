@@ -26,6 +26,19 @@ export async function findDataVersion(db: D1Database): Promise<number> {
   return (await db.prepare("SELECT value FROM counters WHERE name = 'data_version'").first<{ value: number }>())?.value ?? 0;
 }
 
+/** What every read answer starts from, in one query: the data version and the config in force. */
+export type ReadVersions = { data: number; defaultData: Pick<ConfigVersion, "id" | "digest"> | null };
+
+export async function findReadVersions(db: D1Database): Promise<ReadVersions> {
+  const row = await db
+    .prepare(
+      `SELECT (SELECT value FROM counters WHERE name = 'data_version') AS data, v.id, v.digest
+       FROM (SELECT 1) LEFT JOIN (SELECT id, digest FROM config_versions WHERE kind = 'default_data' ORDER BY id DESC LIMIT 1) AS v`,
+    )
+    .first<{ data: number | null; id: number | null; digest: string | null }>();
+  return { data: row?.data ?? 0, defaultData: row?.id != null && row.digest !== null ? { id: row.id, digest: row.digest } : null };
+}
+
 /** Runs statements in one transaction; nothing at all when there are none (D1 refuses an empty batch). */
 export async function runInTransaction(db: D1Database, statements: D1PreparedStatement[]): Promise<void> {
   if (statements.length > 0) await db.batch(statements);

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { ReadVersions } from "../db/contrib";
 import type { OutcomeCounts } from "../domain/outcomes";
 
 export type AppEnv = {
@@ -7,6 +8,8 @@ export type AppEnv = {
     startedAt: number;
     /** What an accepted collector request did, for the data-quality counters. */
     outcomes?: OutcomeCounts;
+    /** The data version and config of an `/api/1.0` read answer (http/contrib-read.ts). */
+    contribVersions?: ReadVersions;
   };
 };
 export type AppContext = Context<AppEnv>;

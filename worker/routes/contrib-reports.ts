@@ -30,7 +30,7 @@ function parseParams<S extends z.ZodType>(c: AppContext, schema: S): z.infer<S> 
 
 /** What a report's query selects, at the time it answers for (a 404 naming an unknown value). */
 async function selected(c: AppContext, query: StatsQuery, options: FilterOptions, now = nowSeconds()) {
-  return { now, ...(await readFilter(c.env.CONTRIB_DB, query, now, options)) };
+  return { now, ...(await readFilter(c.env.CONTRIB_DB, query, now, options, c.get("contribVersions"))) };
 }
 
 // No report reads a metric: an unknown one is ignored rather than refused.

@@ -16,7 +16,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 /** The query, the engine in force and what the query selects (400 or 404 naming a bad parameter). */
 export async function filtered(c: AppContext, options: FilterOptions = {}) {
   const query = parseQuery(c, StatsQuerySchema);
-  return { query, ...(await readFilter(c.env.CONTRIB_DB, query, nowSeconds(), options)) };
+  return { query, ...(await readFilter(c.env.CONTRIB_DB, query, nowSeconds(), options, c.get("contribVersions"))) };
 }
 
 const ranking = (group: TotalsGroup, ignore: FilterOptions["ignore"]) => async (c: AppContext) => {

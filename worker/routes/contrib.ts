@@ -28,7 +28,7 @@ import { parseQuery } from "../http/query";
 export const contrib = new Hono<AppEnv>();
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
-const engineOf = async (c: AppContext) => (await currentEngine(c.env.CONTRIB_DB)) ?? EMPTY_ENGINE;
+const engineOf = async (c: AppContext) => (await currentEngine(c.env.CONTRIB_DB, c.get("contribVersions")?.defaultData)) ?? EMPTY_ENGINE;
 
 contrib.get("/releases", async (c) => c.json(releasesList(await engineOf(c), nowSeconds())));
 contrib.get("/metrics", (c) => c.json(metricsList()));
