@@ -1,6 +1,6 @@
 // The lists behind the dashboard's selectors (reference §5.2): releases, metrics, project types,
 // and the companies, modules and people present in the filtered records.
-import { listPresent, listRecordsOf } from "../db/contrib-stats";
+import { listFieldsOf, listPresent } from "../db/contrib-stats";
 import { listCoresOf, listProfilesByUserIds, listProfilesThatMoved } from "../db/contrib";
 import { companyAt } from "../domain/contrib/affiliation";
 import type { Engine } from "../domain/contrib/engine";
@@ -106,7 +106,7 @@ export async function usersList(db: D1Database, filter: StatsFilter, coreIn: rea
 
 /** Languages of the translations under the filter. */
 export async function languagesList(db: D1Database, filter: StatsFilter) {
-  const languages = new Set((await listRecordsOf(db, "tr", filter)).map((f) => String(f.language ?? "unknown")));
+  const languages = new Set((await listFieldsOf(db, "tr", filter, ["language"])).map((f) => String(f.language ?? "unknown")));
   return { data: [...languages].sort().map((l) => ({ id: l, text: l })) };
 }
 

@@ -1,7 +1,7 @@
 // The answers of Stackalytics' statistics endpoints (reference §3, §5.2), from the daily totals:
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
-import { listModulesPresent, listPresent, listRecordsOf, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
+import { listFieldsOf, listModulesPresent, listPresent, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
 import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listProfilesByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
@@ -167,7 +167,7 @@ const shortDate = (seconds: number) => dateStr(seconds).slice(0, 11);
 
 /** `stats/bp`: drafted blueprints by how often commits and emails mention them. */
 export async function blueprintStats(db: D1Database, filter: StatsFilter): Promise<StatsRow[]> {
-  const rows = (await listRecordsOf(db, "bpd", filter)).map((f) => {
+  const rows = (await listFieldsOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map((f) => {
     const [module, name] = String(f.id ?? "").split(":");
     return {
       id: name ?? String(f.id),
@@ -184,7 +184,7 @@ export async function blueprintStats(db: D1Database, filter: StatsFilter): Promi
 /** `stats/languages`: words translated per language (the language filter applies here). */
 export async function languageStats(db: D1Database, filter: StatsFilter, languages: readonly string[] | null): Promise<StatsRow[]> {
   const words = new Map<string, number>();
-  for (const f of await listRecordsOf(db, "tr", filter)) {
+  for (const f of await listFieldsOf(db, "tr", filter, ["language", "loc"])) {
     const language = String(f.language ?? "unknown");
     if (languages && !languages.includes(language)) continue;
     words.set(language, (words.get(language) ?? 0) + Number(f.loc ?? 0));
