@@ -103,7 +103,8 @@ export const records = sqliteTable(
   },
   (t) => [
     index("records_profile_seq_idx").on(t.profileSeq),
-    index("records_release_company_idx").on(t.release, t.companyName),
+    // A company's records in a release, newest first (the activity log of a company).
+    index("records_release_company_date_idx").on(t.release, t.companyName, t.date),
     index("records_user_id_idx").on(t.userId),
     // A person's votes in a module, read again when they become one of its core reviewers.
     index("records_profile_type_module_idx").on(t.profileSeq, t.recordType, t.module),
@@ -149,8 +150,9 @@ export const dailyTotals = sqliteTable(
     index("daily_totals_release_company_idx").on(t.release, t.companyName),
     // A person's days in a release, per company and module (release_totals' person-days).
     index("daily_totals_release_company_user_idx").on(t.release, t.companyName, t.userId, t.module, t.day),
-    // A company's weeks (the timeline of one company).
-    index("daily_totals_company_day_idx").on(t.companyName, t.day),
+    // A company's weeks of a record type (the timeline of one company), the module told apart in
+    // the index (a project type's modules) before a row is read.
+    index("daily_totals_company_type_day_idx").on(t.companyName, t.recordType, t.day, t.module),
   ],
 );
 

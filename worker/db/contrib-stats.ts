@@ -28,22 +28,24 @@ export function where(
     binds.push(value);
     return `?${binds.length}`;
   };
-  const each = (values: readonly unknown[]) => `(SELECT value FROM json_each(${param(JSON.stringify(values))}))`;
+  // One value is an equality, which SQLite can read an index in order by (`/activity`, newest first).
+  const among = (column: string, values: readonly unknown[]) =>
+    values.length === 1 ? `${column} = ${param(values[0])}` : `${column} IN (SELECT value FROM json_each(${param(JSON.stringify(values))}))`;
   const parts = level === undefined ? [] : [`level = ${param(level)}`];
-  if (types) parts.push(`${type} IN ${each(types)}`);
-  if (f.releases) parts.push(`release IN ${each(f.releases)}`);
+  if (types) parts.push(among(type, types));
+  if (f.releases) parts.push(among("release", f.releases));
   // Every release: levels 1 to 4 have their sums over releases (release `*`), unless the releases
   // are asked one by one (a grouping by release, or a project type's per-release modules).
   else if (level !== undefined && level > 0 && !(f.moduleScope && "pairs" in f.moduleScope)) {
     parts.push(options.perRelease ? `release <> ${param(ALL_RELEASES)}` : `release = ${param(ALL_RELEASES)}`);
   }
   if (f.days) parts.push(`day BETWEEN ${param(f.days.from)} AND ${param(f.days.to)}`);
-  if (f.moduleScope && "modules" in f.moduleScope) parts.push(`${module} IN ${each(f.moduleScope.modules)}`);
+  if (f.moduleScope && "modules" in f.moduleScope) parts.push(among(module, f.moduleScope.modules));
   if (f.moduleScope && "pairs" in f.moduleScope) {
     parts.push(`(${module}, release) IN (SELECT j.value ->> 0, j.value ->> 1 FROM json_each(${param(JSON.stringify(f.moduleScope.pairs))}) AS j)`);
   }
-  if (f.companies) parts.push(`company_name IN ${each(f.companies)}`);
-  if (f.users) parts.push(`user_id IN ${each(f.users)}`);
+  if (f.companies) parts.push(among("company_name", f.companies));
+  if (f.users) parts.push(among("user_id", f.users));
   // The dashboard ignores robots' records but their patch sets and reviews (Stackalytics' rule).
   parts.push("NOT (company_name = '*robots' AND record_type NOT IN ('patch', 'review'))");
   return { sql: parts.join(" AND "), binds };
