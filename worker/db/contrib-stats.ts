@@ -90,8 +90,12 @@ export async function sumTotalsBy(
   options: { byType?: boolean; personDays?: boolean } = {},
 ): Promise<TotalsRow[]> {
   const id = group ?? "NULL";
-  const keys = [group, options.byType ? "record_type" : null].filter(Boolean).join(", ");
-  const grouped = keys ? ` GROUP BY ${keys}` : "";
+  const keys = [group, options.byType ? "record_type" : null].filter(Boolean);
+  const grouped = keys.length ? ` GROUP BY ${keys.join(", ")}` : "";
+  // release_totals is read in its stored order (level, type, release, company, …), where a query's
+  // rows are one range: grouping by expressions keeps SQLite from taking the key index instead, to
+  // have the rows come grouped (by module, say) at the price of a lookup each.
+  const groupedStored = keys.length ? ` GROUP BY ${keys.map((k) => `+${k}`).join(", ")}` : "";
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
   const run = async (sql: string, binds: unknown[]) => (await db.prepare(sql).bind(...binds).all<TotalsRow>()).results;
   const level = levelFor(group, filter);
@@ -99,11 +103,11 @@ export async function sumTotalsBy(
 
   if (!filter.days && !options.personDays) {
     const w = where(types, filter, level, { perRelease });
-    return run(`${select}, 0 AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
+    return run(`${select}, 0 AS person_days FROM release_totals WHERE ${w.sql}${groupedStored}`, w.binds);
   }
   if (!filter.days && !options.byType && (level === 1 || level === 2 || level === 3 || (level === 0 && group === "module"))) {
     const w = where(["pd"], filter, level, { perRelease });
-    return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql}${grouped}`, w.binds);
+    return run(`${select}, sum(days) AS person_days FROM release_totals WHERE ${w.sql}${groupedStored}`, w.binds);
   }
   const w = where(types, filter);
   const personDays = options.personDays ? PERSON_DAYS : "0";
@@ -125,7 +129,7 @@ export async function sumMarksAndCountsByUser<T extends string>(
   // The types are the caller's constants, not the query's: their names are columns and literals.
   const counts = counted.map((t) => `sum(iif(record_type = '${t}', records, 0)) AS "${t}"`);
   const { results } = await db
-    .prepare(`SELECT user_id AS id, ${[...marks, ...counts].join(", ")} FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql} GROUP BY user_id`)
+    .prepare(`SELECT user_id AS id, ${[...marks, ...counts].join(", ")} FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql} GROUP BY +user_id`)
     .bind(...w.binds)
     .all<Measures & { id: string } & Record<T, number>>();
   return results;
@@ -141,7 +145,7 @@ export async function listModulesPresent(db: D1Database): Promise<string[]> {
 export async function listPresent(db: D1Database, group: TotalsGroup, types: readonly string[], filter: TotalsFilter): Promise<string[]> {
   const w = where(types, filter, filter.days ? undefined : levelFor(group, filter), { perRelease: group === "release" });
   const { results } = await db
-    .prepare(`SELECT DISTINCT ${group} AS id FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql}`)
+    .prepare(`SELECT DISTINCT ${filter.days ? group : `+${group}`} AS id FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql}`)
     .bind(...w.binds)
     .all<{ id: string }>();
   return results.map((r) => r.id);
