@@ -2,7 +2,7 @@
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
 import { listFieldsOf, listModulesPresent, listPresent, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
-import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listProfilesByUserIds } from "../db/contrib";
+import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listPeopleByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -132,7 +132,7 @@ const EXTENDED_COUNTED = ["review", "commit", "email", "patch"] as const;
  */
 export async function engineersExtended(db: D1Database, filter: StatsFilter, nowSeconds: number): Promise<StatsRow[]> {
   const totals = await sumMarksAndCountsByUser(db, EXTENDED_COUNTED, filter);
-  const profiles = await listProfilesByUserIds(db, totals.map((t) => t.id));
+  const profiles = await listPeopleByUserIds(db, totals.map((t) => t.id));
   const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
   const rows: UnrankedRow[] = [];
   for (const t of totals) {
@@ -158,8 +158,8 @@ export async function engineersExtended(db: D1Database, filter: StatsFilter, now
 
 /** `stats/distinct_engineers`: the people with records of the metric, by user_id. */
 export async function distinctEngineers(db: D1Database, filter: StatsFilter) {
-  const profiles = await listProfilesByUserIds(db, await listPresent(db, "user_id", filter.metric.types, filter));
-  return Object.fromEntries([...profiles].map(([id, p]) => [id, { author_name: p.user_name, author_email: p.emails[0] ?? null }]));
+  const people = await listPeopleByUserIds(db, await listPresent(db, "user_id", filter.metric.types, filter));
+  return Object.fromEntries([...people].map(([id, p]) => [id, { author_name: p.user_name, author_email: p.email }]));
 }
 
 /** `04 Mar 2024` */

@@ -671,6 +671,27 @@ export async function listNamesByUserIds(db: D1Database, userIds: readonly strin
   return new Map(results.flatMap((r) => r.results).map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name }]));
 }
 
+/** What a ranking of people shows of each: name, first email and affiliations (one each, the oldest should two share one). */
+export async function listPeopleByUserIds(
+  db: D1Database,
+  userIds: readonly string[],
+): Promise<Map<string, { seq: number; user_name: string; email: string | null; companies: Affiliation[] }>> {
+  if (userIds.length === 0) return new Map();
+  type Row = { user_id: string; seq: number; user_name: string; email: string | null; companies: string };
+  const results = await db.batch<Row>(
+    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+      db
+        .prepare("SELECT user_id, seq, user_name, emails ->> 0 AS email, companies FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC")
+        .bind(json),
+    ),
+  );
+  return new Map(
+    results
+      .flatMap((r) => r.results)
+      .map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name, email: row.email, companies: JSON.parse(row.companies) as Affiliation[] }]),
+  );
+}
+
 /** The profiles of some user_ids (one each, the oldest should two share one). */
 export async function listProfilesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Profile>> {
   if (userIds.length === 0) return new Map();
