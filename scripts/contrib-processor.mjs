@@ -2,12 +2,18 @@
 // `npm run contrib:processor -- status|run`: the contribution processor's admin API.
 //   status [--kind k] [--status s] [--module m] [--json]   every source it follows and how it is doing
 //   run [--source id | --module m | --kind k]                 queue the selected sources (default: all) now
-// Options: --url <base> (default $EDGESTATS_URL or http://127.0.0.1:8787). The secret comes from
+// Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, PORT 8787 by default). The secret comes from
 // $ADMIN_TOKEN, or else from .dev.vars (the local one that `npm start` created).
 import { adminCall, adminRequest, takeBaseUrl } from "./lib/admin-client.mjs";
 
 const args = process.argv.slice(2);
-const base = takeBaseUrl(args);
+let base;
+try {
+  base = takeBaseUrl(args);
+} catch (error) {
+  console.error(`contrib:processor: ${error.message}`);
+  process.exit(2);
+}
 const [command, ...rest] = args;
 
 /** `--name value` pairs; anything else is an error. */
