@@ -31,7 +31,7 @@
 // dir), BENCH_STATE (a kept persist dir of an earlier run with the same BENCH_RECORDS, on the same
 // day: seeding is skipped, migrations added since are applied). `node bench/contrib-api.mjs --render` redoes the section from the last
 // run's raw data. Exits non-zero if a check fails (the results are written anyway).
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { root, toolEnv } from "../scripts/tool-env.mjs";
@@ -101,11 +101,16 @@ const ENDPOINTS = [
   { path: "activity", key: "activity", metric: true },
 ];
 
-/** (a) the busiest filter under marks and person-day (once where the metric is ignored), (b) the typical one. */
+/**
+ * (a) the busiest filter under marks and person-day (once where the metric is ignored), (b) the
+ * typical one; and the floor: `/metrics`, an answer that asks D1 one small query (the versions
+ * every answer reads) and no totals, whose first answer after a start is the start's own cost.
+ */
 function benchCases(typical) {
   const busiest = "release=all&project_type=all";
   const typicalQuery = `release=${encodeURIComponent(typical.release)}&project_type=${encodeURIComponent(typical.projectType)}&company=${encodeURIComponent(typical.company)}`;
-  return ENDPOINTS.flatMap((e) => [
+  const floor = { endpoint: "metrics", key: "data", filter: "floor", metric: null, url: "/api/1.0/metrics" };
+  return [floor, ...ENDPOINTS.flatMap((e) => [
     ...(e.metric ? ["marks", "person-day"] : [null]).map((metric) => ({
       endpoint: e.path,
       key: e.key,
@@ -114,7 +119,7 @@ function benchCases(typical) {
       url: `/api/1.0/${e.path}?${busiest}${metric ? `&metric=${metric}` : ""}`,
     })),
     { endpoint: e.path, key: e.key, filter: "b", metric: null, url: `/api/1.0/${e.path}?${typicalQuery}` },
-  ]);
+  ])];
 }
 
 /** The two workerd processes wrangler starts: the proxy that owns the port, and the runtime. */
@@ -483,7 +488,14 @@ async function main() {
         const release = data.busiestRelease();
         const projectType = data.busiestChildType();
         const top = await http.get(`/api/1.0/stats/companies?release=${release}&project_type=${projectType}&metric=marks`);
-        seeded = { seeding: null, typical: { release, projectType, company: JSON.parse(top.text).stats.find((row) => row.id !== "*independent").id } };
+        // What the run that seeded it measured, kept in the dir (none in a dir older than that).
+        const kept = path.join(persistDir, "seeded.json");
+        const earlier = existsSync(kept) ? JSON.parse(readFileSync(kept, "utf8")) : null;
+        seeded = {
+          seeding: earlier?.seeding ?? null,
+          seededBy: earlier ? { at: earlier.at, code: earlier.code } : null,
+          typical: { release, projectType, company: JSON.parse(top.text).stats.find((row) => row.id !== "*independent").id },
+        };
       } finally {
         http.close();
         await stop();
@@ -499,6 +511,7 @@ async function main() {
       seeded = await seed(persistDir, data, checks);
       phases.seedS = (performance.now() - t) / 1000;
       log(`seeded in ${seeded.seeding.seconds.toFixed(0)} s (${int(seeded.seeding.recordsPerSecond)} records/s); typical filter: ${JSON.stringify(seeded.typical)}`);
+      writeFileSync(path.join(persistDir, "seeded.json"), JSON.stringify({ at: startedAt, code, seeding: seeded.seeding }));
       t = performance.now();
       back = await readBack(persistDir);
       phases.readBackS = (performance.now() - t) / 1000;
@@ -523,6 +536,7 @@ async function main() {
       span: data.span,
       expected: data.expected,
       seeding: seeded.seeding,
+      seededBy: seeded.seededBy ?? null,
       typical: seeded.typical,
       back,
       phases,

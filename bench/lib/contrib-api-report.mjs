@@ -19,7 +19,9 @@ export function goalVerdicts(report) {
   const busiest = results.filter((r) => r.filter === "a");
   const typical = results.filter((r) => r.filter === "b");
   const over = (rs, limit) => rs.filter((r) => r.warm.p95 >= limit).sort((x, y) => y.warm.p95 - x.warm.p95);
-  const slowStarts = results.filter((r) => r.coldRatio > goals.coldRatio).sort((x, y) => y.coldRatio - x.coldRatio);
+  // The floor (`/metrics`) is no question of the goals: it shows what a start costs any answer.
+  const questions = results.filter((r) => r.filter !== "floor");
+  const slowStarts = questions.filter((r) => r.coldRatio > goals.coldRatio).sort((x, y) => y.coldRatio - x.coldRatio);
   const heaps = results.map((r) => r.heap).filter(Boolean);
   const peakUsed = heaps.length ? Math.max(...heaps.map((h) => h.peakUsed)) : null;
   const live = heaps.map((h) => h.liveAfterFull?.max).filter((x) => x !== undefined);
@@ -30,7 +32,7 @@ export function goalVerdicts(report) {
   return {
     busiest: { ok: over(busiest, goals.busiestP95Ms).length === 0, over: over(busiest, goals.busiestP95Ms), of: busiest.length },
     typical: { ok: over(typical, goals.typicalP95Ms).length === 0, over: over(typical, goals.typicalP95Ms), of: typical.length },
-    cold: { ok: slowStarts.length === 0, over: slowStarts, of: results.length },
+    cold: { ok: slowStarts.length === 0, over: slowStarts, of: questions.length },
     heap: {
       ok: peakUsed !== null && peakUsed < goals.heapMb && report.outOfMemory.length === 0,
       peakUsed,
@@ -51,6 +53,7 @@ export function renderContribApiResults(report) {
   const starts = results.map((r) => r.startMs).filter(Boolean);
   const list = (rs, f) => rs.map((r) => `${caseLabel(r)} ${f(r)}`).join(", ");
   const heapOf = (r) => (r.heap ? `${n(r.heap.peakUsed, 1)} / ${r.heap.liveAfterFull ? n(r.heap.liveAfterFull.max, 1) : "–"}` : "–");
+  const floor = results.find((r) => r.filter === "floor") ?? null;
   const lines = [
     "## Contribution statistics read API (`npm run bench:contrib-api`)",
     "",
@@ -74,7 +77,7 @@ export function renderContribApiResults(report) {
         : ""),
     "",
     s
-      ? `**Seeding** through the real path, one request after the other: \`PUT /api/1.0/admin/default-data\`, then ${n(s.batches)} batches of up to 1,000 ` +
+      ? `**Seeding**${report.seededBy ? ` (by the run of ${new Date(report.seededBy.at).toISOString().slice(0, 16).replace("T", " ")} UTC on ${report.seededBy.code.commit ?? report.seededBy.code}, whose persist dir this run reused after applying the migrations added since, in ${n(report.phases?.migrateS ?? 0)} s)` : ""} through the real path, one request after the other: \`PUT /api/1.0/admin/default-data\`, then ${n(s.batches)} batches of up to 1,000 ` +
         `records (${n(s.megabytes)} MB of JSON) to \`POST /api/1.0/admin/records\`: **${n(s.seconds)} s, ${n(s.recordsPerSecond)} records/s** ` +
         `(a batch: median ${n(s.batchMs.median)} ms, p95 ${n(s.batchMs.p95)} ms, max ${n(s.batchMs.max)} ms); ${n(s.profilesCreated)} profiles created, ` +
         `${n(s.profilesMerged)} merged, ${n(s.recordsReattributed)} stored records re-attributed by merges${s.retried ? `; ${s.retried} batches posted again after a restart of the runtime` : ""}.`
@@ -83,7 +86,8 @@ export function renderContribApiResults(report) {
     `**Filters.** (a) the busiest: \`release=all&project_type=all\`, with \`metric=marks\` and \`metric=person-day\` where the endpoint reads the metric ` +
       `(\`engineers_extended\`, \`bp\`, \`languages\` and \`/contribution\` ignore it: one case). (b) a typical one: ` +
       `\`release=${typical.release}&project_type=${typical.projectType}&company=${encodeURIComponent(typical.company)}\` (the release and child project type with the ` +
-      `most records, the company with the most counted marks there), the default metric (marks; \`/activity\` then lists every kind of record).`,
+      `most records, the company with the most counted marks there), the default metric (marks; \`/activity\` then lists every kind of record).` +
+      (floor ? ` (floor): \`/api/1.0/metrics\`, no question of the data, to show what a start and a request cost any answer; no goal applies to it.` : ""),
     "",
     `**Method.** ${config.cold === "each" ? "For each case the worker is started afresh on the same persist dir" : "The worker is started once for all cases"} ` +
       `(wrangler's \`unstable_startWorker\`, no inspector; a start took ${n(median(starts) / 1000, 1)} s, median, until the runtime served a static asset, which runs none of the worker's code); the first request ` +
@@ -96,9 +100,9 @@ export function renderContribApiResults(report) {
     "| endpoint | filter | cold: first answer (ms) | warm p50 (ms) | p95 | max | first ÷ p50 | answer (bytes) | heap: peak used / live (MB) |",
     "|---|---|---|---|---|---|---|---|---|",
     ...results.map((r) => {
-      const goal = r.filter === "a" ? goals.busiestP95Ms : goals.typicalP95Ms;
+      const goal = r.filter === "a" ? goals.busiestP95Ms : r.filter === "b" ? goals.typicalP95Ms : Infinity;
       const p95 = r.warm.p95 >= goal ? `**${ms(r.warm.p95)}**` : ms(r.warm.p95);
-      const ratio = r.coldRatio > goals.coldRatio ? `**${n(r.coldRatio, 1)}×**` : `${n(r.coldRatio, 1)}×`;
+      const ratio = r.coldRatio > goals.coldRatio && r.filter !== "floor" ? `**${n(r.coldRatio, 1)}×**` : `${n(r.coldRatio, 1)}×`;
       return `| \`${r.endpoint}\` | ${filterLabel(r)} | ${ms(r.first.ms)} | ${ms(r.warm.p50)} | ${p95} | ${ms(r.warm.max)} | ${ratio} | ${n(r.bytes)} | ${heapOf(r)} |`;
     }),
     "",
@@ -110,10 +114,15 @@ export function renderContribApiResults(report) {
       (v.typical.ok ? ` (the highest: ${ms(Math.max(...results.filter((r) => r.filter === "b").map((r) => r.warm.p95)))} ms).` : `: ${v.typical.over.length} of ${v.typical.of} cases over, ${list(v.typical.over, (r) => `${ms(r.warm.p95)} ms`)}.`),
     `- **The first answer after a start within ${goals.coldRatio}× a warm one: ${met(v.cold.ok)}**` +
       (v.cold.ok
-        ? ` (the most: ${n(Math.max(...results.map((r) => r.coldRatio)), 1)}×).`
+        ? ` (the most: ${n(Math.max(...results.filter((r) => r.filter !== "floor").map((r) => r.coldRatio)), 1)}×).`
         : `: ${v.cold.over.length} of ${v.cold.of} cases over, ${list(v.cold.over, (r) => `${ms(r.first.ms)} ms against ${ms(r.warm.p50)} (${n(r.coldRatio, 1)}×)`)}.`) +
       ` A start compiles the config into the engine on its first request and opens the database; the operating system's file cache still holds the ` +
-      `database (the same files were just read), which a cold start in production does not have either way: there D1 is remote.`,
+      `database (the same files were just read), which a cold start in production does not have either way: there D1 is remote.` +
+      (floor
+        ? ` The floor: \`/api/1.0/metrics\`, which reads only the versions every answer reads (one small query) and no totals, answered first in ` +
+          `${ms(floor.first.ms)} ms against ${ms(floor.warm.p50)} warm (${n(floor.coldRatio, 1)}×): that much of each first answer is the start itself ` +
+          `(the isolate's first request, the database's first query), before any question is asked.`
+        : ""),
     `- **Heap under ${goals.heapMb} MB: ${met(v.heap.ok)}**: the worker's isolate used at most ${n(v.heap.peakUsed, 1)} MB before a collection ` +
       `(${v.heap.peakCase ? caseLabel(v.heap.peakCase) : "–"}), ` +
       `${v.heap.liveMax !== null ? `and a full collection left at most ${n(v.heap.liveMax, 1)} MB live` : "with no full collection during the measured requests"}, ` +

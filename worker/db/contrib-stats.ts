@@ -114,6 +114,8 @@ export async function sumTotalsBy(
   return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
 }
 
+const MARK_MEASURES: readonly Measure[] = ["mark_n2", "mark_n1", "mark_0", "mark_p1", "mark_p2", "mark_a", "mark_wip", "mark_x", "mark_s", "disagreements"];
+
 /**
  * Per person: the measures of their marks, and how many records of each of `counted` types they
  * have (`stats/engineers_extended`), as one row each: the types side by side, not a row per type.
@@ -125,7 +127,8 @@ export async function sumMarksAndCountsByUser<T extends string>(
 ): Promise<(Measures & { id: string } & Record<T, number>)[]> {
   const types = ["mark", ...counted];
   const w = filter.days ? where(types, filter) : where(types, filter, levelFor("user_id", filter));
-  const marks = MEASURES.map((m) => `sum(iif(record_type = 'mark', ${m}, 0)) AS ${m}`);
+  // Only marks have the marks columns (measuresOf): summed over every type, they are the marks'.
+  const marks = MEASURES.map((m) => (MARK_MEASURES.includes(m) ? `sum(${m}) AS ${m}` : `0 AS ${m}`));
   // The types are the caller's constants, not the query's: their names are columns and literals.
   const counts = counted.map((t) => `sum(iif(record_type = '${t}', records, 0)) AS "${t}"`);
   const { results } = await db
