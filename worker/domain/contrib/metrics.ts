@@ -102,14 +102,27 @@ export const percent = (part: number, whole: number) => (whole === 0 ? "&#x221E;
  * The marks columns of a stats row (§3): the distribution (`"0"` only when non-zero: self votes and
  * others), the positive ratio over numeric votes, the mark ratio, disagreements and their ratio.
  */
-export function marksColumns(m: Measures) {
+export type MarksColumns = {
+  "-2": number;
+  "-1": number;
+  "0"?: number;
+  "1": number;
+  "2": number;
+  A: number;
+  x: number;
+  positive_ratio: string;
+  mark_ratio: string;
+  disagreements: number;
+  disagreement_ratio: string;
+};
+
+export function marksColumns(m: Measures): MarksColumns {
   const numeric = m.mark_n2 + m.mark_n1 + m.mark_p1 + m.mark_p2;
   const positive = percent(m.mark_p1 + m.mark_p2, numeric);
   const zero = m.mark_0 + m.mark_s;
-  return {
+  const columns: MarksColumns = {
     "-2": m.mark_n2,
     "-1": m.mark_n1,
-    ...(zero !== 0 ? { "0": zero } : {}),
     "1": m.mark_p1,
     "2": m.mark_p2,
     A: m.mark_a,
@@ -119,6 +132,8 @@ export function marksColumns(m: Measures) {
     disagreements: m.disagreements,
     disagreement_ratio: percent(m.disagreements, numeric),
   };
+  if (zero !== 0) columns["0"] = zero;
+  return columns;
 }
 
 /** All nine buckets, as `/contribution` shows them. */
