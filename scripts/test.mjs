@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { ensureDevVars } from "./dev-vars.mjs";
+import { summarize } from "./test-summary.mjs";
 import { bin, root, toolEnv } from "./tool-env.mjs";
 
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, stdio: "inherit" }).status;
@@ -19,28 +20,20 @@ for (const project of [".", "ui", "tsconfig.node.json", "test/e2e", "agent"]) {
 console.log("> ui build");
 if (run([bin.vite, "build", "--logLevel", "warn"]) !== 0) failedSteps++;
 
-// The browser tests (vitest project "e2e") need Chromium; without it they are reported as skipped.
-const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"].find((p) => existsSync(p));
-if (!chromium || !existsSync(chromium)) {
-  console.log("> e2e: SKIPPED, no Chromium installed (apt-get install -y chromium, or set CHROMIUM_PATH); .ci/run installs it");
-}
-
 const report = path.join(root, ".vitest.json");
 rmSync(report, { force: true });
 const vitestStatus = run([
   bin.vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
 ]);
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, "utf8"));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests;
-  skipped = r.numPendingTests + r.numTodoTests;
-}
-// A failed typecheck or build, or a suite that could not load, counts as a failure too.
+// Tests that did not run because their file failed count as failed; under CI=true, so does a
+// skipped test (scripts/test-summary.mjs).
+const { passed, skipped, notes, ...counts } = existsSync(report)
+  ? summarize(JSON.parse(readFileSync(report, "utf8")), { ci: process.env.CI === "true" })
+  : { passed: 0, failed: 0, skipped: 0, notes: [] };
+for (const note of notes) console.log(`> ${note}`);
+let failed = counts.failed;
+// A failed typecheck or build, or a run that ended without its report, counts as a failure too.
 if (failedSteps > 0 || (vitestStatus !== 0 && failed === 0)) failed += Math.max(failedSteps, 1);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 ? 1 : 0);
