@@ -59,8 +59,11 @@ describe("cron dispatcher", () => {
   });
 
   it("has a schedule for exactly the crons of wrangler.toml, and the scheduled handler dispatches them", async () => {
-    expect(Object.keys(SCHEDULE)).toEqual(["0 * * * *"]);
+    expect(env.WRANGLER_CRONS.length).toBeGreaterThan(0);
+    expect(Object.keys(SCHEDULE).sort()).toEqual([...env.WRANGLER_CRONS].sort());
     // The handler awaits its jobs itself rather than handing them to ctx.waitUntil.
-    await expect(worker.scheduled(createScheduledController({ cron: "0 * * * *", scheduledTime: Date.now() }), env)).resolves.toBeUndefined();
+    for (const cron of env.WRANGLER_CRONS) {
+      await expect(worker.scheduled(createScheduledController({ cron, scheduledTime: Date.now() }), env)).resolves.toBeUndefined();
+    }
   });
 });
