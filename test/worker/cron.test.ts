@@ -1,6 +1,6 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { listJobRuns, startJobRun } from "../../worker/db/analytic";
 import { type CronJob, dispatchScheduled, SCHEDULE, STALE_RUN_MS, UnknownCronError } from "../../worker/cron/dispatcher";
 import worker from "../../worker/index";
@@ -37,7 +37,13 @@ describe("cron dispatcher", () => {
         job("later", async () => ((laterRan = true), {})),
       ],
     };
-    await expect(dispatchScheduled(env, "0 * * * *", 1_700_000_360_000, schedule)).rejects.toThrow(/broken/);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await expect(dispatchScheduled(env, "0 * * * *", 1_700_000_360_000, schedule)).rejects.toThrow(/broken/);
+      expect(logged).toHaveBeenCalledExactlyOnceWith("scheduled job failed", "broken", expect.objectContaining({ message: "boom" }));
+    } finally {
+      logged.mockRestore();
+    }
     expect(laterRan).toBe(true);
     const runs = (await listJobRuns(env.ANALYTIC_DB)).filter((r) => r.scheduledTime === 1_700_000_360_000);
     expect(runs.find((r) => r.job === "broken")).toMatchObject({ status: "failed" });
