@@ -28,8 +28,12 @@ rmSync(report, { force: true });
 // result is in; the pool already drops its siblings ("WebSocket was aborted", "operation
 // canceled") but not this one. Only this exact line is dropped: any other output is passed on.
 const TEARDOWN_NOISE = /^exception = workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected$/;
+// --silent=passed-only: what a test logs is shown when that test fails, not when it passes (the
+// worker's own logs of the failures the tests provoke, its "csv: report done" lines).
 const vitestStatus = await new Promise((resolve) => {
-  const args = [bin.vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)];
+  const args = [
+    bin.vitest, "run", "--silent=passed-only", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
+  ];
   const child = spawn(process.execPath, args, { cwd: root, env: toolEnv, stdio: ["inherit", "inherit", "pipe"] });
   readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => {
     if (!TEARDOWN_NOISE.test(line)) process.stderr.write(`${line}\n`);
