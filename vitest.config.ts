@@ -80,7 +80,8 @@ export default defineConfig({
           hookTimeout: 180_000,
         },
       },
-      // The dashboard in headless Chromium against a worker on 127.0.0.1 (skipped without Chromium).
+      // The dashboard in headless Chromium against a worker on 127.0.0.1 (without Chromium: skipped,
+      // or failed under CI=true; test/e2e/chromium.ts says where it looks).
       {
         test: {
           name: "e2e",
