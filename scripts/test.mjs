@@ -34,10 +34,15 @@ const vitestStatus = await new Promise((resolve) => {
   const args = [
     bin.vitest, "run", "--silent=passed-only", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
   ];
-  const child = spawn(process.execPath, args, { cwd: root, env: toolEnv, stdio: ["inherit", "inherit", "pipe"] });
-  readline.createInterface({ input: child.stderr, crlfDelay: Infinity }).on("line", (line) => {
-    if (!TEARDOWN_NOISE.test(line)) process.stderr.write(`${line}\n`);
-  });
+  // The pool writes workerd's lines to stdout or stderr by level, so both pass through the filter
+  // (keeping vitest's colours when a person is watching).
+  const env = process.stdout.isTTY ? { ...toolEnv, FORCE_COLOR: "1" } : toolEnv;
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+      if (!TEARDOWN_NOISE.test(line)) to.write(`${line}\n`);
+    });
+  }
   child.on("close", (code) => resolve(code));
 });
 
