@@ -1,9 +1,11 @@
 // `npm test`: typecheck the three runtimes, build the UI, run every vitest project, and end with
 // the plain line "N passed, N failed" that CI reads.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { ensureDevVars } from "./dev-vars.mjs";
+import { summarize } from "./test-summary.mjs";
 import { bin, root, toolEnv } from "./tool-env.mjs";
 
 const run = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, stdio: "inherit" }).status;
@@ -19,28 +21,39 @@ for (const project of [".", "ui", "tsconfig.node.json", "test/e2e", "agent"]) {
 console.log("> ui build");
 if (run([bin.vite, "build", "--logLevel", "warn"]) !== 0) failedSteps++;
 
-// The browser tests (vitest project "e2e") need Chromium; without it they are reported as skipped.
-const chromium = process.env.CHROMIUM_PATH ?? ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"].find((p) => existsSync(p));
-if (!chromium || !existsSync(chromium)) {
-  console.log("> e2e: SKIPPED, no Chromium installed (apt-get install -y chromium, or set CHROMIUM_PATH); .ci/run installs it");
-}
-
 const report = path.join(root, ".vitest.json");
 rmSync(report, { force: true });
-const vitestStatus = run([
-  bin.vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
-]);
+// workerd prints this when @cloudflare/vitest-pool-workers closes its own control WebSocket to a
+// project's runtime at teardown (the pool's stop(): socket.close(), then dispose), after every
+// result is in; the pool already drops its siblings ("WebSocket was aborted", "operation
+// canceled") but not this one. Only this exact line is dropped: any other output is passed on.
+const TEARDOWN_NOISE = /^exception = workerd\/api\/web-socket\.c\+\+:\d+: disconnected: WebSocket peer disconnected$/;
+// --silent=passed-only: what a test logs is shown when that test fails, not when it passes (the
+// worker's own logs of the failures the tests provoke, its "csv: report done" lines).
+const vitestStatus = await new Promise((resolve) => {
+  const args = [
+    bin.vitest, "run", "--silent=passed-only", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2),
+  ];
+  // The pool writes workerd's lines to stdout or stderr by level, so both pass through the filter
+  // (keeping vitest's colours when a person is watching).
+  const env = process.stdout.isTTY ? { ...toolEnv, FORCE_COLOR: "1" } : toolEnv;
+  const child = spawn(process.execPath, args, { cwd: root, env, stdio: ["inherit", "pipe", "pipe"] });
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]]) {
+    readline.createInterface({ input: from, crlfDelay: Infinity }).on("line", (line) => {
+      if (!TEARDOWN_NOISE.test(line)) to.write(`${line}\n`);
+    });
+  }
+  child.on("close", (code) => resolve(code));
+});
 
-let passed = 0;
-let failed = 0;
-let skipped = 0;
-if (existsSync(report)) {
-  const r = JSON.parse(readFileSync(report, "utf8"));
-  passed = r.numPassedTests;
-  failed = r.numFailedTests;
-  skipped = r.numPendingTests + r.numTodoTests;
-}
-// A failed typecheck or build, or a suite that could not load, counts as a failure too.
+// Tests that did not run because their file failed count as failed; under CI=true, so does a
+// skipped test (scripts/test-summary.mjs).
+const { passed, skipped, notes, ...counts } = existsSync(report)
+  ? summarize(JSON.parse(readFileSync(report, "utf8")), { ci: process.env.CI === "true" })
+  : { passed: 0, failed: 0, skipped: 0, notes: [] };
+for (const note of notes) console.log(`> ${note}`);
+let failed = counts.failed;
+// A failed typecheck or build, or a run that ended without its report, counts as a failure too.
 if (failedSteps > 0 || (vitestStatus !== 0 && failed === 0)) failed += Math.max(failedSteps, 1);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(failed > 0 ? 1 : 0);

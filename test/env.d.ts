@@ -5,6 +5,8 @@ declare global {
     interface Env {
       COLLECTOR_MIGRATIONS: D1Migration[];
       ANALYTIC_MIGRATIONS: D1Migration[];
+      /** `triggers.crons` of wrangler.toml, as wrangler reads it (vitest.config.ts). */
+      WRANGLER_CRONS: string[];
     }
   }
 }

@@ -102,9 +102,10 @@ describe("the loop", () => {
       loop.start();
     });
     while (!release) await new Promise((r) => setTimeout(r, 5));
-    const started = performance.now();
-    for (let i = 0; i < 100; i++) outbox.appendActionLog(httpRequestLog());
-    expect(performance.now() - started).toBeLessThan(500);
+    // Appending is synchronous and takes no lock the cycle holds: each call returns the row's id
+    // (no promise to wait on), and the rows are in the outbox while the request is in flight.
+    for (let i = 0; i < 100; i++) expect(typeof outbox.appendActionLog(httpRequestLog())).toBe("number");
+    expect(outbox.counts().actionLogs).toEqual({ pending: 101, sent: 0 });
     release();
     await finished;
     // The row in flight is confirmed; the hundred appended meanwhile wait for the next cycle.
@@ -125,11 +126,13 @@ describe("inside a host process", () => {
          agent.outbox.appendActionLog({ action_type: "http_request", action_name: "deploy" });
          console.log("host done");`,
       );
-      const started = Date.now();
-      const result = spawnSync(process.execPath, ["--import", "tsx", host], { encoding: "utf8", timeout: 30_000 });
+      // The agent's next cycle is an hour away: a host it kept alive would still be running when
+      // spawnSync gives up on it (and kills it), however slow the machine.
+      const result = spawnSync(process.execPath, ["--import", "tsx", host], { encoding: "utf8", timeout: 50_000 });
+      expect(result.error, "the host did not exit on its own").toBeUndefined();
+      expect(result.signal).toBeNull();
       expect(result.status, result.stderr).toBe(0);
       expect(result.stdout.trim()).toBe("host done");
-      expect(Date.now() - started).toBeLessThan(20_000);
     } finally {
       dir.cleanup();
     }

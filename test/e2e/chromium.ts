@@ -1,14 +1,36 @@
 // Finds Debian's Chromium (or CHROMIUM_PATH): the e2e tests drive it with playwright-core and never
 // download a browser.
-import { existsSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
+import path from "node:path";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"];
+const NAMES_ON_PATH = ["chromium", "chromium-browser"];
 
-export function findChromium(): { path: string } | { missing: string } {
-  const configured = process.env.CHROMIUM_PATH;
-  if (configured) return existsSync(configured) ? { path: configured } : { missing: `CHROMIUM_PATH=${configured} does not exist` };
-  const found = CANDIDATES.find((p) => existsSync(p));
-  return found ? { path: found } : { missing: `no Chromium at ${CANDIDATES.join(", ")} (apt-get install -y chromium, or set CHROMIUM_PATH)` };
+const executable = (p: string): boolean => {
+  try {
+    accessSync(p, constants.X_OK);
+    return statSync(p).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * CHROMIUM_PATH if set (an error if it is not an executable: a wrong setting must not pass as "no
+ * browser"), else the first of the Debian paths, else `chromium` or `chromium-browser` on PATH.
+ */
+export function findChromium(
+  env: Record<string, string | undefined> = process.env,
+  candidates: readonly string[] = CANDIDATES,
+): { path: string } | { missing: string } | { error: string } {
+  const configured = env.CHROMIUM_PATH;
+  if (configured) return executable(configured) ? { path: configured } : { error: `CHROMIUM_PATH=${configured} is not an executable file` };
+  const dirs = (env.PATH ?? "").split(path.delimiter).filter(Boolean);
+  const onPath = NAMES_ON_PATH.flatMap((name) => dirs.map((dir) => path.join(dir, name)));
+  const found = [...candidates, ...onPath].find(executable);
+  return found
+    ? { path: found }
+    : { missing: `no Chromium at ${candidates.join(", ")} nor ${NAMES_ON_PATH.join(" or ")} on PATH (apt-get install -y chromium, or set CHROMIUM_PATH)` };
 }
 
 /** Flags for a headless run on a CI box: no sandbox (root), nothing that reaches the network. */

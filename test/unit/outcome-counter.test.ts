@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { OutcomeCounter } from "../../worker/http/outcome-counter";
 
 /** A stand-in for D1 that records the JSON each write binds, and can be made to fail. */
@@ -47,8 +47,14 @@ describe("OutcomeCounter", () => {
     const counter = new OutcomeCounter();
     const { db, writes } = fakeDb(1);
     const { ctx, settle } = fakeCtx();
-    counter.add(db, ctx, 5, "2026-11-27", "action_logs", { accepted: 3 });
-    await settle();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      counter.add(db, ctx, 5, "2026-11-27", "action_logs", { accepted: 3 });
+      await settle();
+      expect(logged).toHaveBeenCalledExactlyOnceWith(expect.stringContaining("keeping them for the next flush"), expect.objectContaining({ message: "D1 unavailable" }));
+    } finally {
+      logged.mockRestore();
+    }
     expect(writes).toEqual([]);
     counter.add(db, ctx, 5, "2026-11-27", "action_logs", { accepted: 2 });
     await settle();

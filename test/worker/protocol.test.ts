@@ -25,9 +25,14 @@ describe("collector protocol", () => {
     expect((await postJson("/api/v1/oswl_stats", { oswl_stats: [] })).status).toBe(200);
   });
 
-  it("ignores the master-node-uid header and any ping body", async () => {
-    const res = await call("/api/v1/ping/", { headers: { "master-node-uid": "whatever" } });
-    expect(res.status).toBe(200);
+  // A GET with a body cannot be built with the Fetch API in workerd ("Request with a GET or HEAD
+  // method cannot have a body"): the ping bodies go over raw HTTP in test/e2e/dashboard.test.ts.
+  it("ignores the master-node-uid header on ping", async () => {
+    for (const uid of ["whatever", "", "x".repeat(1000)]) {
+      const res = await call("/api/v1/ping/", { headers: { "master-node-uid": uid } });
+      expect(res.status, uid.slice(0, 20)).toBe(200);
+      expect(await res.json()).toMatchObject({ status: "ok" });
+    }
   });
 
   it.each(Object.entries(COLLECTOR_PATHS))("answers a wrong method on %s with 405 and an error body", async (path, method) => {

@@ -1,6 +1,7 @@
 // bench/lib/workerd-v8.mjs: V8 flags put into miniflare's encoded workerd config, and the
 // `--trace-gc` lines read back. The encoding is checked against miniflare's own encoder (a config
 // that has the flags from the start must read the same), then end to end with a real workerd.
+import type { Readable } from "node:stream";
 import { Miniflare, serializeConfig } from "miniflare";
 import { describe, expect, it } from "vitest";
 import { busiestIsolateHeap, giveWorkerdV8Flags, parseGcLine, segmentsOf, withV8Flags } from "../../../bench/lib/workerd-v8.mjs";
@@ -71,6 +72,11 @@ describe("V8 flags in workerd's config", () => {
     const mf = new Miniflare({
       modules: true,
       script: "export default { fetch() { const keep = []; for (let i = 0; i < 200000; i++) keep.push({ i, s: 'x' + i }); return new Response(String(keep.length)) } }",
+      // The trace lines are read (and asserted) through giveWorkerdV8Flags, not printed.
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        stdout.resume();
+        stderr.resume();
+      },
     });
     try {
       const response = await mf.dispatchFetch("http://localhost/");
