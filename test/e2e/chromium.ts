@@ -2,6 +2,7 @@
 // download a browser.
 import { accessSync, constants, statSync } from "node:fs";
 import path from "node:path";
+import { describe, it } from "vitest";
 
 const CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/lib/chromium/chromium"];
 const NAMES_ON_PATH = ["chromium", "chromium-browser"];
@@ -45,3 +46,24 @@ export const CHROMIUM_ARGS = [
   "--disable-quic",
   "--no-first-run",
 ];
+
+/**
+ * The Chromium for the browser tests of `suite`, or null after registering what its absence means:
+ * a wrong CHROMIUM_PATH always fails; no browser at all is a skip on a developer's machine, and a
+ * failure under CI=true, where the browser tests must run.
+ */
+export function chromiumFor(suite: string): string | null {
+  const found = findChromium();
+  if ("path" in found) return found.path;
+  const reason = "error" in found ? found.error : found.missing;
+  describe(suite, () => {
+    if ("error" in found || process.env.CI === "true") {
+      it("has a Chromium to drive", () => {
+        throw new Error(`the browser tests need Chromium: ${reason}`);
+      });
+    } else {
+      it.skip(`skipped: the browser tests need Chromium: ${reason}`, () => {});
+    }
+  });
+  return null;
+}

@@ -8,31 +8,16 @@ import { gzipSync } from "node:zlib";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AdoptionReport, HealthResponse, InstallationsReport, ReleasesReport } from "../../ui/src/lib/api";
-import { CHROMIUM_ARGS, findChromium } from "./chromium";
+import { CHROMIUM_ARGS, chromiumFor } from "./chromium";
 import { UPGRADED, seed } from "./seed";
 import { type RunningWorker, root, startWorker } from "./worker";
 
 const PORT = Number(process.env.E2E_PORT ?? 8795);
 const ARTIFACTS = path.join(root, "test-artifacts/e2e");
 const FIRST_LOAD_BUDGET_BYTES = 60 * 1024;
-const chromiumFound = findChromium();
+const chromiumPath = chromiumFor("dashboard in Chromium");
 
-if (!("path" in chromiumFound)) {
-  // A wrong CHROMIUM_PATH always fails; no browser at all is a skip on a developer's machine, and
-  // a failure under CI=true, where the browser tests must run.
-  const reason = "error" in chromiumFound ? chromiumFound.error : chromiumFound.missing;
-  describe("dashboard in Chromium", () => {
-    if ("error" in chromiumFound || process.env.CI === "true") {
-      it("has a Chromium to drive", () => {
-        throw new Error(`the browser tests need Chromium: ${reason}`);
-      });
-    } else {
-      it.skip(`skipped: the browser tests need Chromium: ${reason}`, () => {});
-    }
-  });
-} else {
-  const chromiumPath = chromiumFound.path;
-
+if (chromiumPath !== null) {
   describe("dashboard in Chromium", () => {
     let worker: RunningWorker;
     let browser: Browser;

@@ -6,31 +6,16 @@ import path from "node:path";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FilteringReport, InstallationsReport } from "../../ui/src/lib/api";
-import { CHROMIUM_ARGS, findChromium } from "./chromium";
+import { CHROMIUM_ARGS, chromiumFor } from "./chromium";
 import { STRUCTURES, seed } from "./seed";
 import { E2E_ADMIN_TOKEN, type RunningWorker, root, startWorker } from "./worker";
 
 // One above the dashboard's file, which may run at the same time.
 const PORT = Number(process.env.E2E_PORT ?? 8795) + 1;
-const chromiumFound = findChromium();
+const chromiumPath = chromiumFor("usage dashboard polish in Chromium");
 const admin = { authorization: `Bearer ${E2E_ADMIN_TOKEN}` };
 
-if (!("path" in chromiumFound)) {
-  // As in dashboard.test.ts: a wrong CHROMIUM_PATH always fails; no browser at all is a skip on a
-  // developer's machine, and a failure under CI=true.
-  const reason = "error" in chromiumFound ? chromiumFound.error : chromiumFound.missing;
-  describe("usage dashboard polish in Chromium", () => {
-    if ("error" in chromiumFound || process.env.CI === "true") {
-      it("has a Chromium to drive", () => {
-        throw new Error(`the browser tests need Chromium: ${reason}`);
-      });
-    } else {
-      it.skip(`skipped: the browser tests need Chromium: ${reason}`, () => {});
-    }
-  });
-} else {
-  const chromiumPath = chromiumFound.path;
-
+if (chromiumPath !== null) {
   describe("usage dashboard polish in Chromium", () => {
     let worker: RunningWorker;
     let browser: Browser;
