@@ -118,6 +118,24 @@ export const records = sqliteTable(
   ],
 );
 
+/** The measures beside records and lines of code (MEASURES in worker/domain/contrib/metrics.ts), fresh columns for each table. */
+const markMeasures = () => ({
+  /** Marks by where they are tallied (worker/domain/contrib/metrics.ts): −2, −1, 0, +1, +2, A, WIP, x, self. */
+  markN2: integer("mark_n2").notNull().default(0),
+  markN1: integer("mark_n1").notNull().default(0),
+  mark0: integer("mark_0").notNull().default(0),
+  markP1: integer("mark_p1").notNull().default(0),
+  markP2: integer("mark_p2").notNull().default(0),
+  markA: integer("mark_a").notNull().default(0),
+  markWip: integer("mark_wip").notNull().default(0),
+  markX: integer("mark_x").notNull().default(0),
+  markS: integer("mark_s").notNull().default(0),
+  /** Marks a core reviewer contradicted later. */
+  disagreements: integer("disagreements").notNull().default(0),
+  /** Reviews whose change was abandoned. */
+  abandoned: integer("abandoned").notNull().default(0),
+});
+
 /** Records and lines of code per day and attribution, changed with every record written. */
 export const dailyTotals = sqliteTable(
   "daily_totals",
@@ -130,20 +148,7 @@ export const dailyTotals = sqliteTable(
     recordType: text("record_type").notNull(),
     records: integer("records").notNull(),
     loc: integer("loc").notNull(),
-    /** Marks by where they are tallied (worker/domain/contrib/metrics.ts): −2, −1, 0, +1, +2, A, WIP, x, self. */
-    markN2: integer("mark_n2").notNull().default(0),
-    markN1: integer("mark_n1").notNull().default(0),
-    mark0: integer("mark_0").notNull().default(0),
-    markP1: integer("mark_p1").notNull().default(0),
-    markP2: integer("mark_p2").notNull().default(0),
-    markA: integer("mark_a").notNull().default(0),
-    markWip: integer("mark_wip").notNull().default(0),
-    markX: integer("mark_x").notNull().default(0),
-    markS: integer("mark_s").notNull().default(0),
-    /** Marks a core reviewer contradicted later. */
-    disagreements: integer("disagreements").notNull().default(0),
-    /** Reviews whose change was abandoned. */
-    abandoned: integer("abandoned").notNull().default(0),
+    ...markMeasures(),
   },
   (t) => [
     primaryKey({ columns: [t.day, t.release, t.module, t.companyName, t.userId, t.recordType] }),
@@ -170,17 +175,7 @@ export const dayTotals = sqliteTable(
     recordType: text("record_type").notNull(),
     records: integer("records").notNull().default(0),
     loc: integer("loc").notNull().default(0),
-    markN2: integer("mark_n2").notNull().default(0),
-    markN1: integer("mark_n1").notNull().default(0),
-    mark0: integer("mark_0").notNull().default(0),
-    markP1: integer("mark_p1").notNull().default(0),
-    markP2: integer("mark_p2").notNull().default(0),
-    markA: integer("mark_a").notNull().default(0),
-    markWip: integer("mark_wip").notNull().default(0),
-    markX: integer("mark_x").notNull().default(0),
-    markS: integer("mark_s").notNull().default(0),
-    disagreements: integer("disagreements").notNull().default(0),
-    abandoned: integer("abandoned").notNull().default(0),
+    ...markMeasures(),
     people: integer("people").notNull().default(0),
   },
   // WITHOUT ROWID (migration 0011; drizzle cannot say it): a type's days are one range.
@@ -206,17 +201,7 @@ export const releaseTotals = sqliteTable(
     recordType: text("record_type").notNull(),
     records: integer("records").notNull().default(0),
     loc: integer("loc").notNull().default(0),
-    markN2: integer("mark_n2").notNull().default(0),
-    markN1: integer("mark_n1").notNull().default(0),
-    mark0: integer("mark_0").notNull().default(0),
-    markP1: integer("mark_p1").notNull().default(0),
-    markP2: integer("mark_p2").notNull().default(0),
-    markA: integer("mark_a").notNull().default(0),
-    markWip: integer("mark_wip").notNull().default(0),
-    markX: integer("mark_x").notNull().default(0),
-    markS: integer("mark_s").notNull().default(0),
-    disagreements: integer("disagreements").notNull().default(0),
-    abandoned: integer("abandoned").notNull().default(0),
+    ...markMeasures(),
     days: integer("days").notNull().default(0),
     level: integer("level").notNull().default(0),
   },
