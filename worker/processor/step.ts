@@ -143,14 +143,22 @@ export async function consumeProcessorMessages(batch: MessageBatch<ProcessorMess
       const giveUp = message.attempts >= deps.settings.stepAttempts;
       const now = deps.now();
       console.error("processor step failed", message.body, `attempt ${message.attempts}`, String(error));
-      await recordSourceFailure(env.CONTRIB_DB, {
-        id: message.body.source,
-        version: message.body.version,
-        error: `${new Date(now).toISOString()} attempt ${message.attempts}: ${String(error)}`,
-        failed: giveUp,
-        now,
-        nextRunAt: now + retryDelayMs(source?.failures ?? 0),
-      });
+      try {
+        await recordSourceFailure(env.CONTRIB_DB, {
+          id: message.body.source,
+          version: message.body.version,
+          error: `${new Date(now).toISOString()} attempt ${message.attempts}: ${String(error)}`,
+          failed: giveUp,
+          now,
+          nextRunAt: now + retryDelayMs(source?.failures ?? 0),
+        });
+      } catch (bookkeeping) {
+        // The failure could not be recorded (D1 itself failing): the step comes again, and the
+        // batch's other messages are still handled, instead of the whole batch being retried.
+        console.error("processor step failure not recorded", message.body, String(bookkeeping));
+        message.retry({ delaySeconds: retryDelaySeconds(error, message.attempts) });
+        continue;
+      }
       if (giveUp) message.ack();
       else message.retry({ delaySeconds: retryDelaySeconds(error, message.attempts) });
     }

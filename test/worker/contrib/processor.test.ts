@@ -180,6 +180,36 @@ describe("failures", () => {
     expect(await countByType()).toEqual({ review: 5, patch: 7, mark: 13 });
   });
 
+  it("retries a step whose failure cannot be recorded, and still handles the batch's other messages", async () => {
+    await setUp();
+    gerritPages(remotes);
+    remotes.on("https://git.harbor.example/api/v1/", new Response("<html>502</html>", { status: 200, headers: { "content-type": "text/html" } }));
+    // D1 refuses the write that records a failure, as an unavailable database would.
+    const db = env.CONTRIB_DB;
+    const failing = new Proxy(db, {
+      get: (target, name) =>
+        name === "prepare"
+          ? (sql: string) => {
+              if (sql.includes("SET last_error")) throw new Error("D1_ERROR: database unavailable");
+              return target.prepare(sql);
+            }
+          : Reflect.get(target, name, target),
+    });
+    const batch = createMessageBatch<ProcessorMessage>("edgestats-processor", [
+      { id: "git", timestamp: new Date(), attempts: 1, body: { source: GITEA, version: 0 } },
+      { id: "gerrit", timestamp: new Date(), attempts: 1, body: { source: GERRIT, version: 0 } },
+    ]);
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    await consumeProcessorMessages(batch, { ...env, CONTRIB_DB: failing }, testDeps().deps);
+    const result = await getQueueResult(batch, createExecutionContext());
+    expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual(["git"]);
+    expect(result.explicitAcks).toEqual(["gerrit"]);
+    expect(errors.mock.calls.map((c) => c[0])).toEqual(["processor step failed", "processor step failure not recorded"]);
+    errors.mockRestore();
+    expect(await findProcessorSource(db, GERRIT)).toMatchObject({ status: "idle", version: 1 });
+    expect(await findProcessorSource(db, GITEA)).toMatchObject({ version: 0, lastError: null });
+  });
+
   it("keeps a failing step's error and retries it with back-off until its attempts are spent", async () => {
     await setUp();
     remotes.on("https://review.example/changes/", gerritAnswer({ not: "a list" }));
