@@ -2,7 +2,7 @@
 // daily_totals when dates are asked) under a filter, grouped by company, module, person, release or
 // nothing. Conditions are added only when the filter has them, so that SQLite can use the indexes
 // of the common queries.
-import { type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
+import { BUCKET_COLUMN, type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
 import { ALL_RELEASES } from "./contrib";
 
@@ -114,7 +114,7 @@ export async function sumTotalsBy(
   return run(`${select}, ${personDays} AS person_days FROM daily_totals WHERE ${w.sql}${grouped}`, w.binds);
 }
 
-const MARK_MEASURES: readonly Measure[] = ["mark_n2", "mark_n1", "mark_0", "mark_p1", "mark_p2", "mark_a", "mark_wip", "mark_x", "mark_s", "disagreements"];
+const MARK_MEASURES: readonly Measure[] = [...Object.values(BUCKET_COLUMN), "disagreements"];
 
 /**
  * Per person: the measures of their marks, and how many records of each of `counted` types they

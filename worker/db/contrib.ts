@@ -366,7 +366,7 @@ export function recordWrites(
 function dayTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1PreparedStatement[] {
   const byKey = new Map<string, Pick<TotalsDelta, "day" | "record_type" | Measure>>();
   for (const d of deltas) {
-    if (d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review") continue;
+    if (robotsUncounted(d)) continue;
     const key = `${d.record_type}:${d.day}`;
     const sum = byKey.get(key);
     if (!sum) {
@@ -413,6 +413,10 @@ function dayTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1Prep
   return statements;
 }
 
+/** What the statistics never count: robots' records but their patch sets and reviews (Stackalytics' rule). */
+const robotsUncounted = (d: Pick<TotalsDelta, "company_name" | "record_type">) =>
+  d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review";
+
 /** The record types whose days make person-days (metrics.ts). */
 const PD_TYPES = metricById("person-day")!.types as readonly string[];
 const PERSON_DAY_TYPES = JSON.stringify(PD_TYPES);
@@ -446,7 +450,7 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
   const byKey = new Map<string, LevelRow>();
   for (const d of deltas) {
     // The levels without the company leave out what the statistics never count: robots but their patch sets and reviews.
-    const robots = d.company_name === ROBOTS && d.record_type !== "patch" && d.record_type !== "review";
+    const robots = robotsUncounted(d);
     for (const [level, release, module, company_name, user_id] of levelKeys(d)) {
       if (robots && level >= 3) continue;
       const key = JSON.stringify([level, release, module, company_name, user_id, d.record_type]);
