@@ -441,6 +441,18 @@ const levelKeys = (d: Pick<TotalsDelta, "release" | "module" | "company_name" | 
 type LevelRow = Omit<TotalsDelta, "day"> & { level: number };
 
 /**
+ * The releases (but `*`) that have person-days at `level`, walked one by one down the primary key:
+ * a sum over every release then seeks each release's rows of the people or modules it asks for,
+ * where `release <> '*'` would read the level's rows of everyone.
+ */
+const releasesAt = (level: 1 | 3) =>
+  `WITH RECURSIVE rel(r) AS (
+     SELECT (SELECT min(release) FROM release_totals WHERE level = ${level} AND record_type = 'pd')
+     UNION ALL
+     SELECT (SELECT min(release) FROM release_totals WHERE level = ${level} AND record_type = 'pd' AND release > rel.r) FROM rel WHERE rel.r IS NOT NULL
+   ) SELECT r FROM rel WHERE r IS NOT NULL AND r <> '${ALL_RELEASES}'`;
+
+/**
  * Statements that keep release_totals in step with daily totals moved by `deltas` (they run after
  * them): the measures without the day at each level, then the person-days of every (release,
  * module, company, person) whose person-day records moved, counted again from the daily totals,
@@ -546,7 +558,7 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
         .prepare(
           `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
            SELECT '*', '*', t.company_name, t.user_id, 'pd', 1, sum(t.days) FROM release_totals AS t
-           WHERE t.record_type = 'pd' AND t.level = 1 AND t.release <> '*' AND (t.company_name, t.user_id) IN (${allPersons})
+           WHERE t.record_type = 'pd' AND t.level = 1 AND t.release IN (${releasesAt(1)}) AND (t.company_name, t.user_id) IN (${allPersons})
            GROUP BY t.company_name, t.user_id`,
         )
         .bind(json),
@@ -564,7 +576,8 @@ function releaseTotalsWrites(db: D1Database, deltas: readonly TotalsDelta[]): D1
         .prepare(
           `INSERT INTO release_totals (release, module, company_name, user_id, record_type, level, days)
            SELECT '*', t.module, '*', '*', 'pd', 3, sum(t.days) FROM release_totals AS t
-           WHERE t.record_type = 'pd' AND t.level = 3 AND t.release <> '*' AND t.module IN (${allModules})
+           WHERE t.record_type = 'pd' AND t.level = 3 AND t.release IN (${releasesAt(3)}) AND t.company_name = '*' AND t.user_id = '*'
+             AND t.module IN (${allModules})
            GROUP BY t.module`,
         )
         .bind(json),
