@@ -8,7 +8,7 @@ import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
 import { EMPTY_ENGINE, type Engine } from "../domain/contrib/engine";
 import { type FilterOptions, type StatsFilter, isFilterError, resolveFilter } from "../domain/contrib/filters";
-import { type Measures, type Metric, contributionMarks, countedMarks, marksColumns, zeroMeasures } from "../domain/contrib/metrics";
+import { type Measures, type Metric, contributionMarks, countedMarks, withMarksColumns, zeroMeasures } from "../domain/contrib/metrics";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { releaseRange } from "../domain/contrib/releases";
 import { DAY_SECONDS, isoDay, weekOf } from "../domain/contrib/time";
@@ -89,7 +89,7 @@ export async function statsBy(db: D1Database, group: TotalsGroup, filter: StatsF
   const marks = metric.value === "marks";
   const rows: UnrankedRow[] = totals.map((t: TotalsRow) => {
     const row = { id: t.id!, name: t.id!, metric: metricValue(metric, t) };
-    return marks ? Object.assign(row, marksColumns(t)) : row;
+    return marks ? withMarksColumns(row, t) : row;
   });
   if (group !== "user_id") return rank(rows);
 
@@ -142,7 +142,7 @@ export async function engineersExtended(db: D1Database, filter: StatsFilter, now
     const mark = countedMarks(t);
     if (mark + t.review + t.commit + t.email + t.patch === 0) continue;
     const profile = profiles.get(t.id);
-    rows.push({
+    const row = {
       id: t.id,
       name: profile?.user_name ?? t.id,
       company: profile ? companyAt(profile.companies, nowSeconds).company_name : INDEPENDENT,
@@ -153,8 +153,8 @@ export async function engineersExtended(db: D1Database, filter: StatsFilter, now
       email: t.email,
       patch: t.patch,
       metric: mark,
-      ...marksColumns(t),
-    });
+    };
+    rows.push(withMarksColumns(row, t));
   }
   return rank(rows, true);
 }

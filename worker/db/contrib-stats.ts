@@ -2,7 +2,7 @@
 // daily_totals when dates are asked) under a filter, grouped by company, module, person, release or
 // nothing. Conditions are added only when the filter has them, so that SQLite can use the indexes
 // of the common queries.
-import { BUCKET_COLUMN, type Measure, MEASURES, type Measures } from "../domain/contrib/metrics";
+import { BUCKET_COLUMN, type Measure, MEASURES, type Measures, measuresAt } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
 import { ALL_RELEASES } from "./contrib";
 
@@ -97,7 +97,16 @@ export async function sumTotalsBy(
   // have the rows come grouped (by module, say) at the price of a lookup each.
   const groupedStored = keys.length ? ` GROUP BY ${keys.map((k) => `+${k}`).join(", ")}` : "";
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
-  const run = async (sql: string, binds: unknown[]) => (await db.prepare(sql).bind(...binds).all<TotalsRow>()).results;
+  // Rows as arrays (D1's raw()), made into objects here: id, [record_type], the measures, person_days.
+  const at = options.byType ? 2 : 1;
+  const run = async (sql: string, binds: unknown[]) =>
+    (await db.prepare(sql).bind(...binds).raw<unknown[]>()).map((cells) => {
+      const row = measuresAt(cells, at) as TotalsRow;
+      row.id = cells[0] as string | null;
+      if (options.byType) row.record_type = cells[1] as string;
+      row.person_days = cells[at + MEASURES.length] as number;
+      return row;
+    });
   const level = levelFor(group, filter);
   const perRelease = group === "release";
 
@@ -131,11 +140,19 @@ export async function sumMarksAndCountsByUser<T extends string>(
   const marks = MEASURES.map((m) => (MARK_MEASURES.includes(m) ? `sum(${m}) AS ${m}` : `0 AS ${m}`));
   // The types are the caller's constants, not the query's: their names are columns and literals.
   const counts = counted.map((t) => `sum(iif(record_type = '${t}', records, 0)) AS "${t}"`);
-  const { results } = await db
+  const cells = await db
     .prepare(`SELECT user_id AS id, ${[...marks, ...counts].join(", ")} FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql} GROUP BY +user_id`)
     .bind(...w.binds)
-    .all<Measures & { id: string } & Record<T, number>>();
-  return results;
+    .raw<unknown[]>();
+  // Arrays made into objects here (D1's all() builds each row key by key): id, the measures, the counts.
+  return cells.map((c) => {
+    const row = measuresAt(c, 1) as Measures & { id: string } & Record<T, number>;
+    row.id = c[0] as string;
+    counted.forEach((t, i) => {
+      (row as Record<string, unknown>)[t] = c[1 + MEASURES.length + i];
+    });
+    return row;
+  });
 }
 
 /** Every module with records (release_totals), to tell a filter that selects them all. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Measures, contributionMarks, markBucket, marksColumns, measuresOf, percent, zeroMeasures } from "../../../worker/domain/contrib/metrics";
+import { MEASURES, type Measures, contributionMarks, markBucket, marksColumns, measuresAt, measuresOf, percent, withMarksColumns, zeroMeasures } from "../../../worker/domain/contrib/metrics";
 import { totalsDeltas } from "../../../worker/domain/contrib/records";
 
 const measures = (values: Partial<Measures>): Measures => ({ ...zeroMeasures(), ...values });
@@ -45,6 +45,18 @@ describe("the marks columns of a stats row", () => {
     expect(percent(853, 1000)).toBe("85.3%");
     expect(percent(2, 3)).toBe("66.7%");
     expect(percent(0, 0)).toBe("&#x221E;");
+  });
+
+  it("sets the columns on a row, after its own, as JSON shows them", () => {
+    const m = measures({ mark_n2: 1, mark_p2: 1, mark_0: 1 });
+    const row = withMarksColumns({ id: "u", name: "U", metric: 2 }, m);
+    expect(JSON.stringify(row)).toBe(JSON.stringify({ id: "u", name: "U", metric: 2, ...marksColumns(m) }));
+    expect(Object.keys(row).slice(0, 6)).toEqual(["0", "1", "2", "id", "name", "metric"]);
+  });
+
+  it("reads the measures of a raw row in MEASURES' order", () => {
+    const cells = ["id", ...MEASURES.map((_, i) => i + 1), "after"];
+    expect(measuresAt(cells, 1)).toEqual(Object.fromEntries(MEASURES.map((m, i) => [m, i + 1])));
   });
 
   it("keeps all nine buckets for /contribution", () => {

@@ -97,21 +97,19 @@ export function resolveFilter(engine: Engine, query: StatsQuery, nowSeconds: num
   const releases = asked.includes("all") ? null : asked;
   const expandOver = releases ?? [...releaseNames];
 
-  let modules: Map<string, Set<string>> | null = null;
   const fallback = options.defaultProjectType === "none" ? null : defaultProjectType(engine);
   const types = given("project_type") ?? (fallback ? [fallback] : []);
-  for (const id of types) {
-    const expanded = expandProjectType(engine.projectTypes, engine.moduleGroups, id, expandOver);
-    if (!expanded) return notFound("project_type", id, "project type");
-    modules ??= new Map();
-    for (const [module, rs] of expanded) modules.set(module, new Set([...(modules.get(module) ?? []), ...rs]));
-  }
+  const byTypes = projectTypesModules(engine, types, expandOver);
+  if (typeof byTypes === "string") return notFound("project_type", byTypes, "project type");
+  let modules = byTypes.modules;
+  let moduleScope = byTypes.scope;
   const moduleIds = given("module");
   if (moduleIds) {
     const known = knownModules(engine);
     for (const id of moduleIds) if (!known.has(id.toLowerCase())) return notFound("module", id, "module");
     const expanded = expandModules(engine.moduleGroups, moduleIds.map((m) => m.toLowerCase()), expandOver);
     modules = modules ? intersect(modules, expanded) : expanded;
+    moduleScope = scopeOf(modules, expandOver.length);
   }
 
   const companyNames = given("company");
@@ -130,7 +128,34 @@ export function resolveFilter(engine: Engine, query: StatsQuery, nowSeconds: num
   const end = given("end_date");
   const days = start !== undefined || end !== undefined ? { from: start ? parseApiDay(start)! : 0, to: end ? parseApiDay(end)! : Number.MAX_SAFE_INTEGER } : null;
 
-  return { metric, releases, days, modules, moduleScope: scopeOf(modules, expandOver.length), companies, users: given("user_id") ?? null };
+  return { metric, releases, days, modules, moduleScope, companies, users: given("user_id") ?? null };
+}
+
+type TypesModules = { modules: Map<string, Set<string>> | null; scope: StatsFilter["moduleScope"] };
+
+// Per compiled config: what project types select over some releases. Every answer asks it, and
+// `all` visits every group of every release; the maps are read, never changed, by the queries.
+const typesModulesCache = new WeakMap<Engine, Map<string, TypesModules>>();
+const TYPES_MODULES_KEPT = 64;
+
+/** The modules (with their releases) of some project types, or the first unknown type's id. */
+function projectTypesModules(engine: Engine, types: readonly string[], releases: readonly string[]): TypesModules | string {
+  const key = JSON.stringify([types, releases]);
+  let cache = typesModulesCache.get(engine);
+  const kept = cache?.get(key);
+  if (kept) return kept;
+  let modules: Map<string, Set<string>> | null = null;
+  for (const id of types) {
+    const expanded = expandProjectType(engine.projectTypes, engine.moduleGroups, id, releases);
+    if (!expanded) return id;
+    if (!modules) modules = expanded;
+    else for (const [module, rs] of expanded) modules.set(module, new Set([...(modules.get(module) ?? []), ...rs]));
+  }
+  const found = { modules, scope: scopeOf(modules, releases.length) };
+  if (!cache) typesModulesCache.set(engine, (cache = new Map()));
+  if (cache.size >= TYPES_MODULES_KEPT) cache.delete(cache.keys().next().value!);
+  cache.set(key, found);
+  return found;
 }
 
 function scopeOf(modules: Map<string, Set<string>> | null, releases: number): StatsFilter["moduleScope"] {

@@ -52,6 +52,26 @@ export const BUCKET_COLUMN: Record<MarkBucket, Measure> = {
 
 export const zeroMeasures = (): Measures => Object.fromEntries(MEASURES.map((m) => [m, 0])) as Measures;
 
+/**
+ * The measures in `cells` from `at` on, in MEASURES' order (a row of D1's `raw()`): one object
+ * literal of one shape, where D1's objects (`all()`) are built key by key for every row.
+ */
+export const measuresAt = (cells: readonly unknown[], at: number): Measures => ({
+  records: cells[at] as number,
+  loc: cells[at + 1] as number,
+  mark_n2: cells[at + 2] as number,
+  mark_n1: cells[at + 3] as number,
+  mark_0: cells[at + 4] as number,
+  mark_p1: cells[at + 5] as number,
+  mark_p2: cells[at + 6] as number,
+  mark_a: cells[at + 7] as number,
+  mark_wip: cells[at + 8] as number,
+  mark_x: cells[at + 9] as number,
+  mark_s: cells[at + 10] as number,
+  disagreements: cells[at + 11] as number,
+  abandoned: cells[at + 12] as number,
+});
+
 /** What one record adds to its totals row. */
 export function measuresOf(r: { record_type: string; loc: number; fields: Record<string, unknown> }): Measures {
   const m = zeroMeasures();
@@ -116,24 +136,29 @@ export type MarksColumns = {
   disagreement_ratio: string;
 };
 
-export function marksColumns(m: Measures): MarksColumns {
+export const marksColumns = (m: Measures): MarksColumns => withMarksColumns({}, m);
+
+/**
+ * `row` with the marks columns of `m` set on it, one by one: spreading or assigning another object's
+ * columns into a row costs several times as much, which shows in rankings of thousands of people.
+ */
+export function withMarksColumns<T extends object>(row: T, m: Measures): T & MarksColumns {
   const numeric = m.mark_n2 + m.mark_n1 + m.mark_p1 + m.mark_p2;
   const positive = percent(m.mark_p1 + m.mark_p2, numeric);
   const zero = m.mark_0 + m.mark_s;
-  const columns: MarksColumns = {
-    "-2": m.mark_n2,
-    "-1": m.mark_n1,
-    "1": m.mark_p1,
-    "2": m.mark_p2,
-    A: m.mark_a,
-    x: m.mark_x,
-    positive_ratio: positive,
-    mark_ratio: `${m.mark_n2}|${m.mark_n1}|${m.mark_p1}|${m.mark_p2}|${m.mark_a}|${m.mark_x} (${positive})`,
-    disagreements: m.disagreements,
-    disagreement_ratio: percent(m.disagreements, numeric),
-  };
-  if (zero !== 0) columns["0"] = zero;
-  return columns;
+  const r = row as T & MarksColumns;
+  r["-2"] = m.mark_n2;
+  r["-1"] = m.mark_n1;
+  r["1"] = m.mark_p1;
+  r["2"] = m.mark_p2;
+  r.A = m.mark_a;
+  r.x = m.mark_x;
+  r.positive_ratio = positive;
+  r.mark_ratio = `${m.mark_n2}|${m.mark_n1}|${m.mark_p1}|${m.mark_p2}|${m.mark_a}|${m.mark_x} (${positive})`;
+  r.disagreements = m.disagreements;
+  r.disagreement_ratio = percent(m.disagreements, numeric);
+  if (zero !== 0) r["0"] = zero;
+  return r;
 }
 
 /** All nine buckets, as `/contribution` shows them. */
