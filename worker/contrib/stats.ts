@@ -170,13 +170,21 @@ const shortDate = (seconds: number) => dateStr(seconds).slice(0, 11);
 
 /** `stats/bp`: drafted blueprints by how often commits and emails mention them. */
 export async function blueprintStats(db: D1Database, filter: StatsFilter): Promise<StatsRow[]> {
+  // Thousands of blueprints share a few hundred days: each day is written once.
+  const days = new Map<number, string>();
+  const dayOf = (seconds: number) => {
+    const day = Math.floor(seconds / DAY_SECONDS);
+    let text = days.get(day);
+    if (text === undefined) days.set(day, (text = shortDate(day * DAY_SECONDS)));
+    return text;
+  };
   const rows = (await listFieldsOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map((f) => {
     const [module, name] = String(f.id ?? "").split(":");
     return {
       id: name ?? String(f.id),
       name: name ?? String(f.id),
       status: f.lifecycle_status ?? null,
-      date: Number(f.mention_date) > 0 ? shortDate(Number(f.mention_date)) : "never",
+      date: Number(f.mention_date) > 0 ? dayOf(Number(f.mention_date)) : "never",
       metric: Number(f.mention_count ?? 0),
       link: `<a href="/report/blueprint/${module}/${name}">${name}</a>`,
     };
