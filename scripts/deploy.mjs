@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run deploy -- [--env staging|production] [--config wrangler.toml]`: everything a release
-// needs, in order, each step skipped when it has nothing to do:
+// needs, in order; steps 2 to 5 change only what is missing, and step 6 runs every time:
 //   1. the wrangler login (`wrangler whoami --json`) and, for a login that sees several accounts,
 //      the account to use;
 //   2. the D1 databases, queues and R2 bucket that the environment of wrangler.toml names: found
