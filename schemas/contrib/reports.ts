@@ -161,3 +161,19 @@ export const SinglePlusTwoReviewSchema = z.object({
 export type SinglePlusTwoReview = z.infer<typeof SinglePlusTwoReviewSchema>;
 /** Newest merge first. */
 export const SinglePlusTwoReportSchema = z.object({ reviews: z.array(SinglePlusTwoReviewSchema) });
+
+/** `/punch_card?user_id=…|company=…`: the common query, of a person or a company (or both). */
+export const PunchCardQuerySchema = StatsQuerySchema.refine((q) => (q.user_id?.length ?? 0) > 0 || (q.company?.length ?? 0) > 0, {
+  error: "a punch card is of a person or a company: give user_id or company",
+  path: ["user_id"],
+});
+
+/** The punch card's rows, in the order of `punch_card` (ISO weekdays). */
+export const PUNCH_CARD_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+export const PunchCardSchema = z.object({
+  /** Records per weekday (Monday first) and UTC hour (0–23): seven rows of 24 counts. */
+  punch_card: z.array(z.array(z.int().min(0)).length(24)).length(7),
+  total: z.int().min(0),
+});
+export type PunchCard = z.infer<typeof PunchCardSchema>;

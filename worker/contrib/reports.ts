@@ -1,20 +1,23 @@
 // The answers of Stackalytics' JSON reports (reference §4.2): a module's open reviews by whom they
 // wait on, the review report of the last N days (from the daily totals), the matrix of core
-// reviewers, large commits, and merged changes that only one reviewer approved.
+// reviewers, large commits, merged changes that only one reviewer approved, and for the report
+// pages a person's or company's punch card.
 import type {
   ContributionReport,
   CoresReport,
   LargeCommit,
   OpenReview,
   OpenReviewsReport,
+  PunchCard,
   ReviewEngineer,
   SinglePlusTwoReview,
   WaitingGroup,
 } from "../../schemas/contrib/reports";
-import { LARGE_COMMITS_MAX } from "../../schemas/contrib/reports";
+import { LARGE_COMMITS_MAX, PUNCH_CARD_WEEKDAYS } from "../../schemas/contrib/reports";
 import { listCoresOf, listProfilesBySeqs, listProfilesByUserIds } from "../db/contrib";
 import {
   type OpenReviewRow,
+  countRecordsByWeekHour,
   listCoreReviewers,
   listLargeCommits,
   listLatestCompanies,
@@ -181,4 +184,20 @@ export async function largeCommitsReport(db: D1Database, filter: StatsFilter, th
 /** `/reports/single_plus_two_reviews`: merged changes on master that one reviewer alone approved with +2. */
 export async function singlePlusTwoReport(db: D1Database, filter: StatsFilter): Promise<{ reviews: SinglePlusTwoReview[] }> {
   return { reviews: await listSinglePlusTwoReviews(db, filter) };
+}
+
+/** The records a punch card counts (Stackalytics' user and company reports): votes, patch sets, emails, blueprints. */
+export const PUNCH_CARD_TYPES = ["mark", "patch", "email", "bpd", "bpc"] as const;
+
+/** `/reports/punch_card`: the filtered records of some people or companies per weekday and UTC hour. */
+export async function punchCardReport(db: D1Database, filter: StatsFilter): Promise<PunchCard> {
+  const of = filter.users ? { ...filter, users: filter.users } : filter.companies ? { ...filter, companies: filter.companies } : null;
+  if (!of) throw new Error("a punch card needs people or companies");
+  const grid = PUNCH_CARD_WEEKDAYS.map(() => Array.from({ length: 24 }, () => 0));
+  let total = 0;
+  for (const { weekday, hour, records } of await countRecordsByWeekHour(db, PUNCH_CARD_TYPES, of)) {
+    grid[weekday]![hour] = records;
+    total += records;
+  }
+  return { punch_card: grid, total };
 }

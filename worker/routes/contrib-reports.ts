@@ -1,6 +1,7 @@
 // Stackalytics' JSON reports (reference §4.2) under `/api/1.0/reports`: open reviews, the review
-// report of the last N days, core reviewers, large commits and single +2 reviews. Each takes the
-// common query of the statistics endpoints; a module in the path stands for the `module` parameter.
+// report of the last N days, core reviewers, large commits and single +2 reviews, and what the
+// report pages need besides: a punch card. Each takes the common query of the statistics
+// endpoints; a module in the path stands for the `module` parameter.
 import { Hono } from "hono";
 import type { z } from "zod";
 import {
@@ -8,9 +9,17 @@ import {
   LargeCommitsQuerySchema,
   OpenReviewsParamsSchema,
   OpenReviewsQuerySchema,
+  PunchCardQuerySchema,
 } from "../../schemas/contrib/reports";
 import { type StatsQuery, StatsQuerySchema } from "../../schemas/contrib/stats";
-import { contributionReport, coresReport, largeCommitsReport, openReviewsReport, singlePlusTwoReport } from "../contrib/reports";
+import {
+  contributionReport,
+  coresReport,
+  largeCommitsReport,
+  openReviewsReport,
+  punchCardReport,
+  singlePlusTwoReport,
+} from "../contrib/reports";
 import { readFilter } from "../contrib/stats";
 import type { FilterOptions } from "../domain/contrib/filters";
 import { DAY_SECONDS } from "../domain/contrib/time";
@@ -71,4 +80,11 @@ contribReports.get("/single_plus_two_reviews", async (c) => {
   const query = parseQuery(c, StatsQuerySchema);
   const { filter } = await selected(c, query, { ignore, defaultRelease: "all" });
   return c.json(await singlePlusTwoReport(c.env.CONTRIB_DB, filter));
+});
+
+contribReports.get("/punch_card", async (c) => {
+  const query = parseQuery(c, PunchCardQuerySchema);
+  // A person's or a company's whole activity unless the query narrows it.
+  const { filter } = await selected(c, query, { ignore, defaultRelease: "all", defaultProjectType: "none" });
+  return c.json(await punchCardReport(c.env.CONTRIB_DB, filter));
 });
