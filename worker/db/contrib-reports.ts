@@ -148,3 +148,15 @@ export async function countRecordsByWeekHour(
     .all<WeekHourCount>();
   return results;
 }
+
+/** The stored fields of the records that mention a blueprint (`bp:` refs), newest first, at most `limit`. */
+export async function listBlueprintMentions(db: D1Database, blueprintId: string, limit: number): Promise<{ primary_key: string; fields: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.primary_key, r.fields FROM record_refs AS f JOIN records AS r ON r.primary_key = f.primary_key
+       WHERE f.ref = 'bp:' || ?1 ORDER BY r.date DESC, r.primary_key DESC LIMIT ?2`,
+    )
+    .bind(blueprintId, limit)
+    .all<{ primary_key: string; fields: string }>();
+  return results;
+}
