@@ -1,0 +1,14 @@
+// The contribution report pages (reference §4.2) as a route table for the dashboard's router: each
+// page is loaded when first visited, and reads its parameters from the URL (the path's, and the
+// filters of /api/1.0 in its query: release, project_type, module, company, user_id, …).
+import type { ComponentType } from "preact";
+
+export { REPORTS_BASE, reportPaths } from "./paths";
+
+export type ContribReportRoute = { path: string; title: string; load: () => Promise<{ default: ComponentType }> };
+
+export const CONTRIB_REPORT_ROUTES: ContribReportRoute[] = [
+  { path: "/contrib/reports/activity", title: "Activity", load: () => import("./activity") },
+  { path: "/contrib/reports/users/:user_id", title: "User activity", load: () => import("./user-activity") },
+  { path: "/contrib/reports/companies/:company", title: "Company activity", load: () => import("./company-activity") },
+];
