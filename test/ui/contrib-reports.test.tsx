@@ -7,7 +7,13 @@ import type { ComponentType } from "preact";
 import { LocationProvider, Route, Router, exec } from "preact-iso/router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { UserResponseSchema } from "../../schemas/contrib/api";
-import { PUNCH_CARD_WEEKDAYS, PunchCardSchema } from "../../schemas/contrib/reports";
+import {
+  ContributionReportSchema,
+  CoresReportSchema,
+  OpenReviewsReportSchema,
+  PUNCH_CARD_WEEKDAYS,
+  PunchCardSchema,
+} from "../../schemas/contrib/reports";
 import { ActivityResponseSchema, CompanyResponseSchema, ContributionResponseSchema } from "../../schemas/contrib/stats";
 import { CONTRIB_REPORT_ROUTES, reportPaths } from "../../ui/src/contrib/reports";
 import { formatDay, formatWait } from "../../ui/src/contrib/reports/format";
@@ -159,6 +165,92 @@ const activity = (u: URL) => {
   return ActivityResponseSchema.parse({ activity: all.slice(start, start + Number(u.searchParams.get("page_size"))) });
 };
 
+const group = (count: number, extra: object = {}) => ({
+  count,
+  average_wait_since_vote: null,
+  max_wait_since_vote: null,
+  average_wait_since_created: null,
+  max_wait_since_created: null,
+  ages: [],
+  oldest: [],
+  ...extra,
+});
+const openReviews = OpenReviewsReportSchema.parse({
+  module: "core",
+  total_open: 4,
+  waiting_on_reviewer: group(3, {
+    average_wait_since_vote: 2 * DAY + 3 * HOUR + 20 * 60,
+    max_wait_since_vote: 3 * DAY + 5 * HOUR,
+    average_wait_since_created: 12 * DAY,
+    max_wait_since_created: 20 * DAY,
+    ages: [
+      [1, 1],
+      [3, 2],
+    ],
+    oldest: [
+      {
+        primary_key: "o3",
+        url: "https://review.example/o3",
+        subject: "Change o3",
+        author_name: "Zoe",
+        user_id: "zoe@eastbrook.example",
+        company_name: "Eastbrook & Co",
+        date: NOW - 20 * DAY,
+        updated_on: NOW - 3 * DAY - 5 * HOUR,
+        review_number: 1002,
+      },
+    ],
+  }),
+  waiting_on_submitter: group(1, {
+    average_wait_since_vote: 45 * 60,
+    max_wait_since_vote: 45 * 60,
+    average_wait_since_created: 2 * HOUR + 10 * 60,
+    max_wait_since_created: 2 * HOUR + 10 * 60,
+    ages: [[0, 1]],
+  }),
+  waiting_on_ci: group(0),
+});
+
+const engineer = (user_id: string, name: string, review: number, extra: object) => ({
+  user_id,
+  name,
+  company: "Southgate",
+  review,
+  "-2": 0,
+  "-1": 0,
+  "1": 0,
+  "2": 0,
+  A: 0,
+  x: 0,
+  positive_ratio: "&#x221E;",
+  mark_ratio: "0|0|0|0|0|0 (&#x221E;)",
+  disagreements: 0,
+  disagreement_ratio: "&#x221E;",
+  patch: 0,
+  commit: 0,
+  email: 0,
+  reviews_per_patch: "&#x221E;",
+  core: null,
+  ...extra,
+});
+const reviewReport = ContributionReportSchema.parse({
+  engineers: [
+    engineer("kai-b", "Kai Brandt", 3, { "-1": 1, "2": 2, A: 1, positive_ratio: "66.7%", mark_ratio: "0|1|0|2|1|0 (66.7%)", disagreement_ratio: "0.0%", patch: 2, commit: 1, email: 2, reviews_per_patch: "150.0%", core: "master" }),
+    engineer("lou", "Lou", 2, { "-2": 1, x: 1, positive_ratio: "0.0%", disagreement_ratio: "0.0%", company: "*independent", core: "stable/2024.1" }),
+  ],
+  summary: { total_reviews: 5, reviews_per_day: 0.2, reviewers: 2, core_reviews: 3, core_team_size: 1, change_requests: 8, patch_sets: 9, commits: 2, emails_per_day: 0.1 },
+});
+
+const kai = { user_id: "kai-b", name: "Kai Brandt", company_name: "Southgate" };
+const lou = { user_id: "lou", name: "Lou", company_name: "*independent" };
+const cores = CoresReportSchema.parse({
+  cores: [
+    { module: "core", reviewers: [kai, lou] },
+    { module: "tools", reviewers: [kai] },
+  ],
+  total: 2,
+});
+
 // ---- the tests ----
 
 describe("the route table", () => {
@@ -174,7 +266,10 @@ describe("the route table", () => {
     const match = (url: string) => CONTRIB_REPORT_ROUTES.map((r) => ({ title: r.title, m: exec(url.split("?")[0]!, r.path) })).find((x) => x.m);
     expect(match(reportPaths.user("lou@gmail.example"))).toMatchObject({ title: "User activity", m: { params: { user_id: "lou@gmail.example" } } });
     expect(match(reportPaths.company("Eastbrook & Co"))).toMatchObject({ title: "Company activity", m: { params: { company: "Eastbrook & Co" } } });
+    expect(match(reportPaths.openReviews("core"))).toMatchObject({ title: "Open reviews", m: { params: { module: "core" } } });
+    expect(match(reportPaths.reviewReport("core", 30))).toMatchObject({ title: "Review report", m: { params: { module: "core", days: "30" } } });
     expect(match(reportPaths.activity({ module: "core" }))?.title).toBe("Activity");
+    expect(match(reportPaths.cores("all"))?.title).toBe("Core reviewers");
   });
 });
 
@@ -300,6 +395,122 @@ describe("company activity", () => {
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Southgate: activity report");
     const punch = asked.find((u) => u.pathname === "/api/1.0/reports/punch_card")!;
     expect(Object.fromEntries(punch.searchParams)).toEqual({ release: "all", module: "core", company: "southgate" });
+  });
+});
+
+describe("open reviews", () => {
+  it("shows the waiting groups with their waits in words, the ages chart and the oldest changes", async () => {
+    const asked = stubApi({ "/api/1.0/reports/reviews/core/open": openReviews });
+    await renderPage("Open reviews", "/contrib/reports/open-reviews/core?release=cedar");
+    const reviewer = await screen.findByTestId("group-reviewer");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Open reviews of core");
+    expect(screen.getByLabelText("Open changes").textContent).toBe("Open changes4Waiting on reviewers3Waiting on submitters1Waiting on CI0");
+    expect(within(reviewer).getByRole("heading", { level: 2, name: "Waiting on reviewers: 3" })).toBeTruthy();
+    const waits = within(reviewer).getByLabelText("Waiting on reviewers: waits");
+    expect(waits.textContent).toBe("Average wait since the last vote2 days 3 hoursLongest wait since the last vote3 days 5 hoursAverage age12 daysOldest20 days");
+    expect(within(screen.getByTestId("group-submitter")).getByLabelText("Waiting on submitters: waits").textContent).toContain("45 minutes");
+    expect(within(screen.getByTestId("group-submitter")).getByLabelText("Waiting on submitters: waits").textContent).toContain("2 hours 10 minutes");
+    // An empty group says so rather than showing zeros.
+    const ci = screen.getByTestId("group-ci");
+    expect(within(ci).getByLabelText("Waiting on CI: waits").textContent).toBe("Average wait since the last vote—Longest wait since the last vote—Average age—Oldest—");
+    expect(within(ci).getAllByText("No open changes in this group.")).toHaveLength(2);
+
+    const ages = within(reviewer).getByTestId("chart-ages-reviewer");
+    expect(within(ages).getByRole("img").getAttribute("aria-label")).toBe("Waiting on reviewers: changes by days since the last vote: 1 day 1, 3 days 2");
+    fireEvent.click(within(ages).getByRole("button", { name: "Table" }));
+    expect(rowsOf(ages)).toEqual([
+      ["1", "1"],
+      ["3", "2"],
+    ]);
+
+    const oldest = within(reviewer).getByTestId("table-oldest-reviewer");
+    expect(rowsOf(oldest)).toEqual([["Change o3", "Zoe", "Eastbrook & Co", "15 Feb 2024", "03 Mar 2024", "3 days 5 hours"]]);
+    expect(within(oldest).getByRole("link", { name: "Change o3" }).getAttribute("href")).toBe("https://review.example/o3");
+    expect(within(oldest).getByRole("link", { name: "Zoe" }).getAttribute("href")).toBe("/contrib/reports/users/zoe%40eastbrook.example");
+    expect(`${asked[0]!.pathname}${asked[0]!.search}`).toBe("/api/1.0/reports/reviews/core/open?release=cedar&limit=5");
+  });
+
+  it("lists as many oldest changes as chosen, in the URL", async () => {
+    const asked = stubApi({ "/api/1.0/reports/reviews/core/open": openReviews });
+    await renderPage("Open reviews", "/contrib/reports/open-reviews/core");
+    await screen.findByTestId("group-reviewer");
+    fireEvent.change(screen.getByLabelText("Oldest changes listed"), { target: { value: "-1" } });
+    await waitFor(() => expect(asked.at(-1)!.searchParams.get("limit")).toBe("-1"));
+    expect(location.search).toBe("?limit=-1");
+  });
+
+  it("says a module has no open changes", async () => {
+    stubApi({ "/api/1.0/reports/reviews/docs/open": { ...openReviews, module: "docs", total_open: 0, waiting_on_reviewer: group(0), waiting_on_submitter: group(0), waiting_on_ci: group(0) } });
+    await renderPage("Open reviews", "/contrib/reports/open-reviews/docs");
+    await screen.findByText(/No open changes in docs under these filters/);
+    expect(screen.queryByTestId("group-reviewer")).toBeNull();
+  });
+
+  it("shows a loading state until the answer, and the API's message when it fails", async () => {
+    let answer: (r: Response) => void = () => {};
+    stubApi({ "/api/1.0/reports/reviews/core/open": () => new Promise<Response>((resolve) => (answer = resolve)) });
+    await renderPage("Open reviews", "/contrib/reports/open-reviews/core");
+    expect(screen.getByRole("status").textContent).toContain("Loading");
+    answer(json({ status: "error", message: 'no module "core" (parameter module)', parameter: "module" }, 404));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain('no module "core" (parameter module)'));
+  });
+});
+
+describe("the review report", () => {
+  it("shows the summary and each engineer's marks, ratios and core mark", async () => {
+    const asked = stubApi({ "/api/1.0/reports/contribution/core/30": reviewReport });
+    await renderPage("Review report", "/contrib/reports/contribution/core/30?company=southgate&start_date=2024-01-01");
+    const table = await screen.findByTestId("table-engineers");
+    expect(screen.getByLabelText("Summary").textContent).toBe(
+      "Reviews5Reviews per day0.2Reviewers2Reviews by core reviewers3Core reviewers1Change requests8Patch sets9Commits2Emails per day0.1",
+    );
+    expect(rowsOf(table)).toEqual([
+      ["1", "Kai Brandt", "Southgate", "3", "0", "1", "0", "2", "1", "0", "66.7%", "0", "0.0%", "150.0%", "1", "2", "✻ core"],
+      ["2", "Lou", "*independent", "2", "1", "0", "0", "0", "0", "1", "0.0%", "0", "0.0%", "∞", "0", "0", "✬ core on stable/2024.1"],
+    ]);
+    // Under 60% positive is flagged in text styling and a title, not by colour alone.
+    expect(within(table).getByText("0.0%", { selector: ".low-ratio" }).getAttribute("title")).toBe("under 60% positive");
+    expect(within(table).getByText("66.7%").className).not.toContain("low-ratio");
+    // The window is the path's: the URL's dates are not passed on.
+    expect(Object.fromEntries(asked[0]!.searchParams)).toEqual({ company: "southgate" });
+  });
+
+  it("moves to another period from its labelled selector", async () => {
+    const asked = stubApi({ "/api/1.0/reports/contribution/core/30": reviewReport, "/api/1.0/reports/contribution/core/90": reviewReport });
+    await renderPage("Review report", "/contrib/reports/contribution/core/30");
+    await screen.findByTestId("table-engineers");
+    fireEvent.change(screen.getByLabelText("Period"), { target: { value: "90" } });
+    await waitFor(() => expect(asked.at(-1)!.pathname).toBe("/api/1.0/reports/contribution/core/90"));
+    expect(location.pathname).toBe("/contrib/reports/contribution/core/90");
+  });
+
+  it("passes a malformed period to the API and shows its message", async () => {
+    stubApi({ "/api/1.0/reports/contribution/core/month": () => json({ status: "error", message: "invalid request: days: Invalid input: expected number, received NaN" }, 400) });
+    await renderPage("Review report", "/contrib/reports/contribution/core/month");
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("invalid request: days"));
+  });
+});
+
+describe("the cores matrix", () => {
+  it("marks each person's modules with text for screen readers, and counts them", async () => {
+    stubApi({ "/api/1.0/reports/cores": cores });
+    await renderPage("Core reviewers", "/contrib/reports/cores?project_type=all");
+    const table = await screen.findByTestId("table-cores");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Core reviewers of all");
+    expect([...table.querySelectorAll("thead th")].map((th) => th.textContent)).toEqual(["engineer", "company", "core", "tools", "modules"]);
+    expect(rowsOf(table)).toEqual([
+      ["Kai Brandt", "Southgate", "✻core in core", "✻core in tools", "2"],
+      ["Lou", "*independent", "✻core in core", "", "1"],
+    ]);
+    expect(screen.getByLabelText("Core reviewers").textContent).toBe("Core reviewers2Modules with core reviewers2");
+    const csv = decodeURIComponent(within(table).getByRole("link", { name: "CSV" }).getAttribute("href")!.split(",").slice(1).join(","));
+    expect(csv).toBe("engineer,company,core,tools,modules\r\nKai Brandt,Southgate,core,core,2\r\nLou,*independent,core,,1\r\n");
+  });
+
+  it("says when nobody is core", async () => {
+    stubApi({ "/api/1.0/reports/cores": { cores: [], total: 0 } });
+    await renderPage("Core reviewers", "/contrib/reports/cores");
+    await screen.findByText("Nobody gave a +2 or −2 on master in these modules in the last 90 days.");
   });
 });
 

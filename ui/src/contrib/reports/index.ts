@@ -11,4 +11,7 @@ export const CONTRIB_REPORT_ROUTES: ContribReportRoute[] = [
   { path: "/contrib/reports/activity", title: "Activity", load: () => import("./activity") },
   { path: "/contrib/reports/users/:user_id", title: "User activity", load: () => import("./user-activity") },
   { path: "/contrib/reports/companies/:company", title: "Company activity", load: () => import("./company-activity") },
+  { path: "/contrib/reports/open-reviews/:module", title: "Open reviews", load: () => import("./open-reviews") },
+  { path: "/contrib/reports/contribution/:module/:days", title: "Review report", load: () => import("./review-report") },
+  { path: "/contrib/reports/cores", title: "Core reviewers", load: () => import("./cores") },
 ];
