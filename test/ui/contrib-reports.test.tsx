@@ -8,13 +8,17 @@ import { LocationProvider, Route, Router, exec } from "preact-iso/router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { UserResponseSchema } from "../../schemas/contrib/api";
 import {
+  BlueprintReportSchema,
   ContributionReportSchema,
   CoresReportSchema,
+  LargeCommitsReportSchema,
   OpenReviewsReportSchema,
   PUNCH_CARD_WEEKDAYS,
   PunchCardSchema,
+  RecordReportSchema,
+  SinglePlusTwoReportSchema,
 } from "../../schemas/contrib/reports";
-import { ActivityResponseSchema, CompanyResponseSchema, ContributionResponseSchema } from "../../schemas/contrib/stats";
+import { ActivityResponseSchema, AffiliationChangesResponseSchema, CompanyResponseSchema, ContributionResponseSchema } from "../../schemas/contrib/stats";
 import { CONTRIB_REPORT_ROUTES, reportPaths } from "../../ui/src/contrib/reports";
 import { formatDay, formatWait } from "../../ui/src/contrib/reports/format";
 import { WEEKDAYS } from "../../ui/src/contrib/reports/punch-card";
@@ -251,6 +255,51 @@ const cores = CoresReportSchema.parse({
   total: 2,
 });
 
+const affiliationChanges = AffiliationChangesResponseSchema.parse({
+  affiliation_changes: [
+    { user_id: "ada-marsh", user_name: "Ada Marsh", old_company_name: "Northwind", new_company_name: "Southgate", date: at("2024-02-10T00:00:00Z") },
+    { user_id: "bo", user_name: "Bo", old_company_name: "Eastbrook", new_company_name: "Southgate", date: at("2024-02-11T00:00:00Z") },
+    { user_id: "cy", user_name: "Cy", old_company_name: "Northwind", new_company_name: "Southgate", date: at("2024-02-12T00:00:00Z") },
+  ],
+});
+
+const blueprint = BlueprintReportSchema.parse({
+  blueprint: {
+    id: "core:fast-path",
+    module: "core",
+    name: "fast-path",
+    title: "Make the hot path fast",
+    summary: "Cut the hot path's allocations.",
+    status: "Implemented",
+    lifecycle_status: "Complete",
+    web_link: "https://blueprints.launchpad.net/core/+spec/fast-path",
+    date_created: at("2024-03-01T00:00:00Z"),
+    date_completed: at("2024-03-20T00:00:00Z"),
+    drafted_by: { user_id: "ada-marsh", author_name: "Ada Marsh", company_name: "Northwind" },
+    completed_by: { user_id: "kai-b", author_name: "Kai Brandt", company_name: "Southgate" },
+    mention_count: 2,
+    mention_date: at("2024-03-12T09:00:00Z"),
+  },
+  mentions: [activityRecord(2, { primary_key: "e1", record_type: "email", subject: "fast-path status", message: undefined }), activityRecord(3)],
+});
+
+const record = RecordReportSchema.parse({
+  record: activityRecord(1, { primary_key: "bugf:core/123456", record_type: "bugf", number: 123456, title: "Crash on start", status: "New", web_link: "https://bugs.example/123456", message: undefined }),
+});
+
+const largeCommits = LargeCommitsReportSchema.parse({
+  commits: [
+    { primary_key: "c2", commit_id: "sha-c2", subject: "Vendor a library", loc: 1500, user_id: "kai-b", author_name: "Kai Brandt", company_name: "Southgate", module: "core", date: at("2024-03-01T00:00:00Z"), release: "cedar" },
+    { primary_key: "c-old", commit_id: "sha-old", subject: "Generated tables", loc: 1200, user_id: "ada-marsh", author_name: "Ada Marsh", company_name: "Southgate", module: "core", date: at("2024-01-05T00:00:00Z"), release: "cedar", correction_comment: "generated tables" },
+  ],
+});
+
+const singlePlusTwo = SinglePlusTwoReportSchema.parse({
+  reviews: [
+    { primary_key: "s1", url: "https://review.example/s1", subject: "Change s1", author_name: "Ada Marsh", user_id: "ada-marsh", company_name: "Southgate", module: "tools", date: at("2024-02-20T00:00:00Z"), last_updated: at("2024-02-21T00:00:00Z"), plus_two_by: "kai-b" },
+  ],
+});
+
 // ---- the tests ----
 
 describe("the route table", () => {
@@ -268,8 +317,13 @@ describe("the route table", () => {
     expect(match(reportPaths.company("Eastbrook & Co"))).toMatchObject({ title: "Company activity", m: { params: { company: "Eastbrook & Co" } } });
     expect(match(reportPaths.openReviews("core"))).toMatchObject({ title: "Open reviews", m: { params: { module: "core" } } });
     expect(match(reportPaths.reviewReport("core", 30))).toMatchObject({ title: "Review report", m: { params: { module: "core", days: "30" } } });
+    expect(match(reportPaths.blueprint("core", "fast-path"))).toMatchObject({ title: "Blueprint", m: { params: { module: "core", name: "fast-path" } } });
+    expect(match(reportPaths.record("bugf:core/123456"))).toMatchObject({ title: "Record", m: { params: { primary_key: "bugf:core/123456" } } });
     expect(match(reportPaths.activity({ module: "core" }))?.title).toBe("Activity");
     expect(match(reportPaths.cores("all"))?.title).toBe("Core reviewers");
+    expect(match(reportPaths.affiliationChanges())?.title).toBe("Affiliation changes");
+    expect(match(reportPaths.largeCommits())?.title).toBe("Large commits");
+    expect(match(reportPaths.singlePlusTwo())?.title).toBe("Single +2 reviews");
   });
 });
 
@@ -511,6 +565,92 @@ describe("the cores matrix", () => {
     stubApi({ "/api/1.0/reports/cores": { cores: [], total: 0 } });
     await renderPage("Core reviewers", "/contrib/reports/cores");
     await screen.findByText("Nobody gave a +2 or −2 on master in these modules in the last 90 days.");
+  });
+});
+
+describe("affiliation changes", () => {
+  it("groups the moves of the last 365 days by default, and takes another window from its form", async () => {
+    const asked = stubApi({ "/api/1.0/affiliation_changes": affiliationChanges });
+    await renderPage("Affiliation changes", "/contrib/reports/affiliation-changes");
+    const moves = await screen.findByTestId("chart-moves");
+    expect(Object.fromEntries(asked[0]!.searchParams)).toEqual({ start_days: "2023-03-07", end_days: "2024-03-06" });
+    fireEvent.click(within(moves).getByRole("button", { name: "Table" }));
+    expect(rowsOf(moves)).toEqual([
+      ["Northwind", "Southgate", "2", "Ada Marsh; Cy"],
+      ["Eastbrook", "Southgate", "1", "Bo"],
+    ]);
+    expect(rowsOf(screen.getByTestId("table-affiliation-changes"))[0]).toEqual(["Ada Marsh", "Northwind", "Southgate", "10 Feb 2024"]);
+
+    fireEvent.input(screen.getByLabelText("From"), { target: { value: "2024-02-11" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Window" }));
+    await waitFor(() => expect(asked.at(-1)!.searchParams.get("start_days")).toBe("2024-02-11"));
+    expect(location.search).toBe("?start_days=2024-02-11&end_days=2024-03-06");
+  });
+
+  it("says nobody moved in an empty window", async () => {
+    stubApi({ "/api/1.0/affiliation_changes": { affiliation_changes: [] } });
+    await renderPage("Affiliation changes", "/contrib/reports/affiliation-changes?start_days=2024-01-01&end_days=2024-01-02");
+    expect(await screen.findAllByText("Nobody changed company in this window: choose a wider one.")).toHaveLength(2);
+  });
+});
+
+describe("a blueprint", () => {
+  it("shows its details, who drafted and completed it, and the records that mention it", async () => {
+    stubApi({ "/api/1.0/reports/blueprint/core/fast-path": blueprint });
+    await renderPage("Blueprint", "/contrib/reports/blueprint/core/fast-path");
+    const panel = await screen.findByTestId("blueprint");
+    expect(within(panel).getByRole("heading", { name: "Make the hot path fast" })).toBeTruthy();
+    expect(panel.textContent).toContain("Drafted01 Mar 2024 by Ada Marsh (Northwind)");
+    expect(panel.textContent).toContain("Completed20 Mar 2024 by Kai Brandt (Southgate)");
+    expect(panel.textContent).toContain("Mentions2, the latest on 12 Mar 2024");
+    expect(within(panel).getByRole("link", { name: "On Launchpad" }).getAttribute("href")).toBe("https://blueprints.launchpad.net/core/+spec/fast-path");
+    const mentions = within(screen.getByTestId("mentions")).getAllByTestId("activity-item");
+    expect(mentions.map((m) => m.getAttribute("data-key"))).toEqual(["e1", "c3"]);
+    expect(mentions[0]!.textContent).toContain("Email “fast-path status”");
+  });
+
+  it("says what the API said of an unknown blueprint", async () => {
+    stubApi({ "/api/1.0/reports/blueprint/core/missing": () => json({ status: "error", message: 'no blueprint "missing" in core (parameter name)', parameter: "name" }, 404) });
+    await renderPage("Blueprint", "/contrib/reports/blueprint/core/missing");
+    await waitFor(() => expect(screen.getByRole("alert").textContent).toContain('no blueprint "missing" in core'));
+  });
+});
+
+describe("a record's permalink", () => {
+  it("takes a key with a slash from the path, and shows the record and its fields", async () => {
+    const asked = stubApi({ "/api/1.0/reports/record/bugf:core/123456": record });
+    await renderPage("Record", reportPaths.record("bugf:core/123456"));
+    const fields = await screen.findByTestId("record-fields");
+    // Encoded whole: the API takes the key as the rest of its path either way.
+    expect(asked[0]!.pathname).toBe("/api/1.0/reports/record/bugf%3Acore%2F123456");
+    expect(screen.getByTestId("activity-item").textContent).toContain("Filed bug #123456 Crash on start (New)");
+    expect(fields.textContent).toContain("primary_keybugf:core/123456");
+    expect(fields.textContent).not.toContain("author_link");
+  });
+});
+
+describe("large commits and single +2 reviews", () => {
+  it("lists the large commits with their corrections, and takes a threshold", async () => {
+    const asked = stubApi({ "/api/1.0/reports/large_commits": largeCommits });
+    await renderPage("Large commits", "/contrib/reports/large-commits?release=all");
+    const table = await screen.findByTestId("table-large-commits");
+    expect(rowsOf(table)).toEqual([
+      ["Vendor a library", "1500", "Kai Brandt", "Southgate", "core", "01 Mar 2024", "cedar", ""],
+      ["Generated tables", "1200", "Ada Marsh", "Southgate", "core", "05 Jan 2024", "cedar", "generated tables"],
+    ]);
+    expect(within(table).getByRole("link", { name: "Vendor a library" }).getAttribute("href")).toBe("/contrib/reports/record/c2");
+    expect(Object.fromEntries(asked[0]!.searchParams)).toEqual({ release: "all", loc_threshold: "1000" });
+    fireEvent.input(screen.getByLabelText("More lines than"), { target: { value: "5000" } });
+    fireEvent.submit(screen.getByRole("form", { name: "Threshold" }));
+    await waitFor(() => expect(asked.at(-1)!.searchParams.get("loc_threshold")).toBe("5000"));
+  });
+
+  it("lists merged changes with a single +2 and who gave it", async () => {
+    stubApi({ "/api/1.0/reports/single_plus_two_reviews": singlePlusTwo });
+    await renderPage("Single +2 reviews", "/contrib/reports/single-plus-two-reviews");
+    const table = await screen.findByTestId("table-single-plus-two");
+    expect(rowsOf(table)).toEqual([["Change s1", "Ada Marsh", "Southgate", "tools", "21 Feb 2024", "kai-b"]]);
+    expect(within(table).getByRole("link", { name: "kai-b" }).getAttribute("href")).toBe("/contrib/reports/users/kai-b");
   });
 });
 

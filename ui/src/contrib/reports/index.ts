@@ -14,4 +14,10 @@ export const CONTRIB_REPORT_ROUTES: ContribReportRoute[] = [
   { path: "/contrib/reports/open-reviews/:module", title: "Open reviews", load: () => import("./open-reviews") },
   { path: "/contrib/reports/contribution/:module/:days", title: "Review report", load: () => import("./review-report") },
   { path: "/contrib/reports/cores", title: "Core reviewers", load: () => import("./cores") },
+  { path: "/contrib/reports/affiliation-changes", title: "Affiliation changes", load: () => import("./affiliation-changes") },
+  { path: "/contrib/reports/blueprint/:module/:name", title: "Blueprint", load: () => import("./blueprint") },
+  // A record's key may hold slashes: the rest of the path is the key.
+  { path: "/contrib/reports/record/:primary_key+", title: "Record", load: () => import("./record") },
+  { path: "/contrib/reports/large-commits", title: "Large commits", load: () => import("./large-commits") },
+  { path: "/contrib/reports/single-plus-two-reviews", title: "Single +2 reviews", load: () => import("./single-plus-two") },
 ];
