@@ -161,3 +161,59 @@ export const SinglePlusTwoReviewSchema = z.object({
 export type SinglePlusTwoReview = z.infer<typeof SinglePlusTwoReviewSchema>;
 /** Newest merge first. */
 export const SinglePlusTwoReportSchema = z.object({ reviews: z.array(SinglePlusTwoReviewSchema) });
+
+/** `/punch_card?user_id=…|company=…`: the common query, of a person or a company (or both). */
+export const PunchCardQuerySchema = StatsQuerySchema.refine((q) => (q.user_id?.length ?? 0) > 0 || (q.company?.length ?? 0) > 0, {
+  error: "a punch card is of a person or a company: give user_id or company",
+  path: ["user_id"],
+});
+
+/** The punch card's rows, in the order of `punch_card` (ISO weekdays). */
+export const PUNCH_CARD_WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"] as const;
+
+export const PunchCardSchema = z.object({
+  /** Records per weekday (Monday first) and UTC hour (0–23): seven rows of 24 counts. */
+  punch_card: z.array(z.array(z.int().min(0)).length(24)).length(7),
+  total: z.int().min(0),
+});
+export type PunchCard = z.infer<typeof PunchCardSchema>;
+
+/** `/blueprint/<module>/<name>`: a blueprint of Launchpad, by its module and name. */
+export const BlueprintParamsSchema = z.object({ module: moduleId, name: z.string().trim().min(1).max(256) });
+
+const person = z.object({ user_id: z.string(), author_name: z.string(), company_name: z.string() });
+/** An `/activity` record: its stored fields with the dashboard's (schemas/contrib/stats.ts has the checked part). */
+const activityRecord = z.looseObject({ primary_key: z.string(), record_type: z.string(), date: z.int(), date_str: z.string() });
+export type ActivityRecord = z.infer<typeof activityRecord>;
+
+export const BlueprintReportSchema = z.object({
+  blueprint: z.object({
+    /** `<module>:<name>` */
+    id: z.string(),
+    module: z.string(),
+    name: z.string(),
+    title: z.string().nullable(),
+    summary: z.string().nullable(),
+    /** Launchpad's implementation status (`Implemented`, `Started`, …) and lifecycle (`Complete`, …). */
+    status: z.string().nullable(),
+    lifecycle_status: z.string().nullable(),
+    web_link: z.string().nullable(),
+    date_created: z.int().nullable(),
+    date_completed: z.int().nullable(),
+    /** Who drafted it (its `bpd` record) and who completed it (`bpc`), when known. */
+    drafted_by: person.nullable(),
+    completed_by: person.nullable(),
+    /** Records that mention it, and the newest one's date (null: never mentioned). */
+    mention_count: z.int(),
+    mention_date: z.int().nullable(),
+  }),
+  /** The records that mention it (commits, emails), newest first, at most BLUEPRINT_MENTIONS_MAX. */
+  mentions: z.array(activityRecord),
+});
+export type BlueprintReport = z.infer<typeof BlueprintReportSchema>;
+export const BLUEPRINT_MENTIONS_MAX = 1000;
+
+/** `/record/<primary_key>`: one record, as `/activity` shows it. */
+export const RecordParamsSchema = z.object({ primary_key: z.string().min(1).max(512) });
+export const RecordReportSchema = z.object({ record: activityRecord });
+export type RecordReport = z.infer<typeof RecordReportSchema>;

@@ -1,20 +1,26 @@
 // The answers of Stackalytics' JSON reports (reference §4.2): a module's open reviews by whom they
 // wait on, the review report of the last N days (from the daily totals), the matrix of core
-// reviewers, large commits, and merged changes that only one reviewer approved.
+// reviewers, large commits, merged changes that only one reviewer approved, and for the report
+// pages a person's or company's punch card, a blueprint with its mentions and one record.
 import type {
+  BlueprintReport,
   ContributionReport,
   CoresReport,
   LargeCommit,
   OpenReview,
   OpenReviewsReport,
+  PunchCard,
+  RecordReport,
   ReviewEngineer,
   SinglePlusTwoReview,
   WaitingGroup,
 } from "../../schemas/contrib/reports";
-import { LARGE_COMMITS_MAX } from "../../schemas/contrib/reports";
-import { listCoresOf, listProfilesBySeqs, listProfilesByUserIds } from "../db/contrib";
+import { BLUEPRINT_MENTIONS_MAX, LARGE_COMMITS_MAX, PUNCH_CARD_WEEKDAYS } from "../../schemas/contrib/reports";
+import { type RecordRow, listCoresOf, listProfilesBySeqs, listProfilesByUserIds, listRecordsByKeys } from "../db/contrib";
 import {
   type OpenReviewRow,
+  countRecordsByWeekHour,
+  listBlueprintMentions,
   listCoreReviewers,
   listLargeCommits,
   listLatestCompanies,
@@ -23,10 +29,12 @@ import {
 } from "../db/contrib-reports";
 import { type TotalsRow, sumTotalsBy } from "../db/contrib-stats";
 import { companyAt } from "../domain/contrib/affiliation";
+import type { Engine } from "../domain/contrib/engine";
 import type { StatsFilter } from "../domain/contrib/filters";
 import { countedMarks, marksColumns, percent, zeroMeasures } from "../domain/contrib/metrics";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { DAY_SECONDS } from "../domain/contrib/time";
+import { describeRecords } from "./activity";
 import { coreBranch } from "./stats";
 
 /** An open review as the report reads it: `updated_on` falls back to its creation when it has no vote time. */
@@ -181,4 +189,66 @@ export async function largeCommitsReport(db: D1Database, filter: StatsFilter, th
 /** `/reports/single_plus_two_reviews`: merged changes on master that one reviewer alone approved with +2. */
 export async function singlePlusTwoReport(db: D1Database, filter: StatsFilter): Promise<{ reviews: SinglePlusTwoReview[] }> {
   return { reviews: await listSinglePlusTwoReviews(db, filter) };
+}
+
+/** The records a punch card counts (Stackalytics' user and company reports): votes, patch sets, emails, blueprints. */
+export const PUNCH_CARD_TYPES = ["mark", "patch", "email", "bpd", "bpc"] as const;
+
+/** `/reports/punch_card`: the filtered records of some people or companies per weekday and UTC hour. */
+export async function punchCardReport(db: D1Database, filter: StatsFilter): Promise<PunchCard> {
+  const of = filter.users ? { ...filter, users: filter.users } : filter.companies ? { ...filter, companies: filter.companies } : null;
+  if (!of) throw new Error("a punch card needs people or companies");
+  const grid = PUNCH_CARD_WEEKDAYS.map(() => Array.from({ length: 24 }, () => 0));
+  let total = 0;
+  for (const { weekday, hour, records } of await countRecordsByWeekHour(db, PUNCH_CARD_TYPES, of)) {
+    grid[weekday]![hour] = records;
+    total += records;
+  }
+  return { punch_card: grid, total };
+}
+
+const text = (v: unknown) => (typeof v === "string" ? v : null);
+const seconds = (v: unknown) => (typeof v === "number" && v > 0 ? v : null);
+const personOf = (r: RecordRow | undefined) => (r ? { user_id: r.user_id, author_name: r.author_name, company_name: r.company_name } : null);
+
+/**
+ * `/reports/blueprint/<module>/<name>`: the blueprint as its drafted (or completed) record has it,
+ * who drafted and who completed it, and the records that mention it; null when neither record is stored.
+ */
+export async function blueprintReport(db: D1Database, engine: Engine, module: string, name: string): Promise<BlueprintReport | null> {
+  const id = `${module}:${name}`;
+  const rows = new Map((await listRecordsByKeys(db, [`bpd:${id}`, `bpc:${id}`])).map((r) => [r.record_type, r]));
+  const drafted = rows.get("bpd");
+  const completed = rows.get("bpc");
+  const main = drafted ?? completed;
+  if (!main) return null;
+  const f = JSON.parse(main.fields) as Record<string, unknown>;
+  const mentions = await listBlueprintMentions(db, id, BLUEPRINT_MENTIONS_MAX);
+  return {
+    blueprint: {
+      id,
+      module,
+      name,
+      title: text(f.title),
+      summary: text(f.summary),
+      status: text(f.status),
+      lifecycle_status: text(f.lifecycle_status),
+      web_link: text(f.web_link),
+      date_created: seconds(f.date_created),
+      date_completed: seconds(f.date_completed),
+      drafted_by: personOf(drafted),
+      completed_by: personOf(completed),
+      mention_count: typeof f.mention_count === "number" ? f.mention_count : mentions.length,
+      mention_date: seconds(f.mention_date),
+    },
+    mentions: (await describeRecords(db, engine, mentions.map((m) => JSON.parse(m.fields) as Record<string, unknown>), true)) as BlueprintReport["mentions"],
+  };
+}
+
+/** `/reports/record/<primary_key>`: one record as the activity log shows it (a mark without its stored review too); null when there is none. */
+export async function recordReport(db: D1Database, engine: Engine, primaryKey: string): Promise<RecordReport | null> {
+  const [row] = await listRecordsByKeys(db, [primaryKey]);
+  if (!row) return null;
+  const [record] = await describeRecords(db, engine, [JSON.parse(row.fields) as Record<string, unknown>], true);
+  return record ? { record: record as RecordReport["record"] } : null;
 }

@@ -123,3 +123,40 @@ export async function listSinglePlusTwoReviews(db: D1Database, filter: TotalsFil
     .all<SinglePlusTwoRow>();
   return results;
 }
+
+export type WeekHourCount = { weekday: number; hour: number; records: number };
+
+/**
+ * Records of some types under a filter of people or companies, counted per ISO weekday (0 =
+ * Monday: day 0 of the epoch was a Thursday) and UTC hour, by the database. The person's or the
+ * company's (type, date, company) index holds every column the common WHERE reads without dates,
+ * releases or modules, so the records themselves are not read.
+ */
+export async function countRecordsByWeekHour(
+  db: D1Database,
+  types: readonly string[],
+  filter: TotalsFilter & ({ users: string[] } | { companies: string[] }),
+): Promise<WeekHourCount[]> {
+  const w = where(types, filter);
+  const index = filter.users ? "records_user_type_date_idx" : "records_company_type_date_idx";
+  const { results } = await db
+    .prepare(
+      `SELECT (date / 86400 + 3) % 7 AS weekday, date % 86400 / 3600 AS hour, count(*) AS records
+       FROM records INDEXED BY ${index} WHERE ${w.sql} GROUP BY weekday, hour`,
+    )
+    .bind(...w.binds)
+    .all<WeekHourCount>();
+  return results;
+}
+
+/** The stored fields of the records that mention a blueprint (`bp:` refs), newest first, at most `limit`. */
+export async function listBlueprintMentions(db: D1Database, blueprintId: string, limit: number): Promise<{ primary_key: string; fields: string }[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT r.primary_key, r.fields FROM record_refs AS f JOIN records AS r ON r.primary_key = f.primary_key
+       WHERE f.ref = 'bp:' || ?1 ORDER BY r.date DESC, r.primary_key DESC LIMIT ?2`,
+    )
+    .bind(blueprintId, limit)
+    .all<{ primary_key: string; fields: string }>();
+  return results;
+}

@@ -105,7 +105,6 @@ export const records = sqliteTable(
     index("records_profile_seq_idx").on(t.profileSeq),
     // A company's records in a release, newest first (the activity log of a company).
     index("records_release_company_date_idx").on(t.release, t.companyName, t.date),
-    index("records_user_id_idx").on(t.userId),
     // A person's votes in a module, read again when they become one of its core reviewers.
     index("records_profile_type_module_idx").on(t.profileSeq, t.recordType, t.module),
     // The activity log: newest first, overall, in a release, of a person, of a company.
@@ -113,6 +112,11 @@ export const records = sqliteTable(
     index("records_release_date_idx").on(t.release, t.date),
     index("records_user_date_idx").on(t.userId, t.date),
     index("records_company_date_idx").on(t.companyName, t.date),
+    // A person's or a company's records of some types with their times and (for the robots rule)
+    // companies, from the index alone: the punch card. The person's also answers what
+    // records_user_id_idx did (dropped in migration 0013), as records_user_date_idx does.
+    index("records_user_type_date_idx").on(t.userId, t.recordType, t.date, t.companyName),
+    index("records_company_type_date_idx").on(t.companyName, t.recordType, t.date),
     // The reports: a module's open reviews, large commits, blueprints and translations.
     index("records_type_module_idx").on(t.recordType, t.module),
   ],

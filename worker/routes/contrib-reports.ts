@@ -1,21 +1,37 @@
 // Stackalytics' JSON reports (reference §4.2) under `/api/1.0/reports`: open reviews, the review
-// report of the last N days, core reviewers, large commits and single +2 reviews. Each takes the
-// common query of the statistics endpoints; a module in the path stands for the `module` parameter.
+// report of the last N days, core reviewers, large commits and single +2 reviews, and what the
+// report pages need besides: a punch card, a blueprint with its mentions, one record. Each takes
+// the common query of the statistics endpoints; a module in the path stands for the `module`
+// parameter.
 import { Hono } from "hono";
 import type { z } from "zod";
 import {
+  BlueprintParamsSchema,
   ContributionReportParamsSchema,
   LargeCommitsQuerySchema,
   OpenReviewsParamsSchema,
   OpenReviewsQuerySchema,
+  PunchCardQuerySchema,
+  RecordParamsSchema,
 } from "../../schemas/contrib/reports";
 import { type StatsQuery, StatsQuerySchema } from "../../schemas/contrib/stats";
-import { contributionReport, coresReport, largeCommitsReport, openReviewsReport, singlePlusTwoReport } from "../contrib/reports";
+import {
+  blueprintReport,
+  contributionReport,
+  coresReport,
+  largeCommitsReport,
+  openReviewsReport,
+  punchCardReport,
+  recordReport,
+  singlePlusTwoReport,
+} from "../contrib/reports";
 import { readFilter } from "../contrib/stats";
+import { currentEngine } from "../contrib/sync";
+import { EMPTY_ENGINE } from "../domain/contrib/engine";
 import type { FilterOptions } from "../domain/contrib/filters";
 import { DAY_SECONDS } from "../domain/contrib/time";
 import type { AppContext, AppEnv } from "../http/app-env";
-import { apiError, describeZodError } from "../http/errors";
+import { ApiError, apiError, describeZodError } from "../http/errors";
 import { parseQuery } from "../http/query";
 
 export const contribReports = new Hono<AppEnv>();
@@ -71,4 +87,29 @@ contribReports.get("/single_plus_two_reviews", async (c) => {
   const query = parseQuery(c, StatsQuerySchema);
   const { filter } = await selected(c, query, { ignore, defaultRelease: "all" });
   return c.json(await singlePlusTwoReport(c.env.CONTRIB_DB, filter));
+});
+
+contribReports.get("/punch_card", async (c) => {
+  const query = parseQuery(c, PunchCardQuerySchema);
+  // A person's or a company's whole activity unless the query narrows it.
+  const { filter } = await selected(c, query, { ignore, defaultRelease: "all", defaultProjectType: "none" });
+  return c.json(await punchCardReport(c.env.CONTRIB_DB, filter));
+});
+
+contribReports.get("/blueprint/:module/:name", async (c) => {
+  const { module, name } = parseParams(c, BlueprintParamsSchema);
+  // The module must be one the configuration knows (a 404 naming it); no other parameter applies.
+  const { engine } = await selected(c, { module: [module] }, { ignore, defaultRelease: "all", defaultProjectType: "none" });
+  const report = await blueprintReport(c.env.CONTRIB_DB, engine, module.toLowerCase(), name);
+  if (!report) throw new ApiError(404, `no blueprint "${name}" in ${module} (parameter name)`, { parameter: "name", value: name });
+  return c.json(report);
+});
+
+// A primary key may hold slashes (a bug's `bugf:<module>/<number>`): the rest of the path is the key.
+contribReports.get("/record/:primary_key{.+}", async (c) => {
+  const { primary_key } = parseParams(c, RecordParamsSchema);
+  const engine = (await currentEngine(c.env.CONTRIB_DB, c.get("contribVersions")?.defaultData)) ?? EMPTY_ENGINE;
+  const report = await recordReport(c.env.CONTRIB_DB, engine, primary_key);
+  if (!report) throw new ApiError(404, `no record "${primary_key}" (parameter primary_key)`, { parameter: "primary_key", value: primary_key });
+  return c.json(report);
 });
