@@ -7,15 +7,19 @@ export const DASHBOARD_PAGES = {
   "/adoption": "Adoption",
   "/reports": "Reports",
   "/health": "Collector health",
+  "/contrib/": "Contribution",
 } as const;
 export type DashboardPath = keyof typeof DASHBOARD_PAGES;
 
 export const SITE_NAME = "edgestats";
 
-/** A page's path, with or without a trailing slash. */
+/** The contribution dashboard's reports: this path and any below it are pages (the client router knows which). */
+export const CONTRIB_REPORTS_PATH = "/contrib/reports";
+
+/** A page's path, with or without a trailing slash, or a path of the contribution reports. */
 export function isDashboardPage(path: string): boolean {
   const bare = path.length > 1 && path.endsWith("/") ? path.slice(0, -1) : path;
-  return Object.hasOwn(DASHBOARD_PAGES, bare);
+  return Object.hasOwn(DASHBOARD_PAGES, bare) || Object.hasOwn(DASHBOARD_PAGES, `${bare}/`) || bare === CONTRIB_REPORTS_PATH || path.startsWith(`${CONTRIB_REPORTS_PATH}/`);
 }
 
 export const documentTitle = (name: string) => `${name} · ${SITE_NAME}`;

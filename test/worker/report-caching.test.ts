@@ -154,14 +154,14 @@ describe("the filtering report", () => {
 
 describe("paths outside the API", () => {
   it("answer a path that is no page with 404", async () => {
-    for (const path of ["/no-such-page", "/adoption/extra", "/Reports"]) {
+    for (const path of ["/no-such-page", "/adoption/extra", "/Reports", "/contrib/other", "/contribution", "/contrib/reportsx"]) {
       const res = await call(path);
       expect(res.status, path).toBe(404);
     }
   });
 
   it("answer the dashboard's pages as pages, not as a 404", async () => {
-    for (const path of ["/adoption", "/reports", "/health/"]) {
+    for (const path of ["/adoption", "/reports", "/health/", "/contrib/", "/contrib", "/contrib/reports/", "/contrib/reports/activity", "/contrib/reports/open-reviews/core"]) {
       const res = await call(path);
       // 200 with the built app; 503 naming the missing build when public/ was not built.
       expect([200, 503], path).toContain(res.status);

@@ -8,6 +8,8 @@ import { Overview } from "./pages/overview";
 const Adoption = lazy(() => import("./pages/adoption"));
 const Reports = lazy(() => import("./pages/reports"));
 const Health = lazy(() => import("./pages/health"));
+// The contribution half: its code (and CSS) is a chunk of its own, not in the first load of /.
+const ContribOverview = lazy(() => import("./contrib/overview"));
 
 const PAGES = Object.entries(DASHBOARD_PAGES).map(([path, name]) => ({ path, name }));
 
@@ -20,7 +22,7 @@ function Nav() {
       </a>
       <nav aria-label="Pages">
         {PAGES.map((p) => (
-          <a key={p.path} href={p.path} aria-current={path === p.path ? "page" : undefined}>
+          <a key={p.path} href={p.path} aria-current={path === p.path || (p.path === "/contrib/" && path.startsWith("/contrib")) ? "page" : undefined}>
             {p.name}
           </a>
         ))}
@@ -40,6 +42,7 @@ export function App() {
             <Route path="/adoption" component={Adoption} />
             <Route path="/reports" component={Reports} />
             <Route path="/health" component={Health} />
+            <Route path="/contrib" component={ContribOverview} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

@@ -16,27 +16,47 @@ const CHUNK_CHARS = 512 * 1024;
 const PART_CHARS = 256 * 1024;
 
 /**
- * A statement that moves the data version on: every change of records, profiles or configuration
- * runs one in its transaction, and the read API's ETags carry the version.
+ * A statement that moves the data version on and stamps the time: every change of records,
+ * profiles or configuration runs one in its transaction, and the read API's ETags carry the version.
  */
 export const bumpDataVersion = (db: D1Database) =>
-  db.prepare("INSERT INTO counters (name, value) VALUES ('data_version', 1) ON CONFLICT (name) DO UPDATE SET value = value + 1");
+  db.prepare(
+    `INSERT INTO counters (name, value) VALUES ('data_version', 1), ('data_updated_at', CAST(strftime('%s', 'now') AS INTEGER))
+     ON CONFLICT (name) DO UPDATE SET value = CASE name WHEN 'data_version' THEN value + 1 ELSE max(value, excluded.value) END`,
+  );
+
+/**
+ * The data is current as of `nowMs` (a processor step committed, whether or not it found anything
+ * new): the read API's Last-Modified, which the dashboard compares with the processor's schedule.
+ */
+export const stampDataUpdated = (db: D1Database, nowMs: number) =>
+  db
+    .prepare("INSERT INTO counters (name, value) VALUES ('data_updated_at', ?) ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)")
+    .bind(Math.floor(nowMs / 1000));
 
 export async function findDataVersion(db: D1Database): Promise<number> {
   return (await db.prepare("SELECT value FROM counters WHERE name = 'data_version'").first<{ value: number }>())?.value ?? 0;
 }
 
-/** What every read answer starts from, in one query: the data version and the config in force. */
-export type ReadVersions = { data: number; defaultData: Pick<ConfigVersion, "id" | "digest"> | null };
+/**
+ * What every read answer starts from, in one query: the data version, the config in force, and
+ * when the data was last known current (seconds; null before any change or processor step).
+ */
+export type ReadVersions = { data: number; defaultData: Pick<ConfigVersion, "id" | "digest"> | null; updatedAt: number | null };
 
 export async function findReadVersions(db: D1Database): Promise<ReadVersions> {
   const row = await db
     .prepare(
-      `SELECT (SELECT value FROM counters WHERE name = 'data_version') AS data, v.id, v.digest
+      `SELECT (SELECT value FROM counters WHERE name = 'data_version') AS data,
+              (SELECT value FROM counters WHERE name = 'data_updated_at') AS updated_at, v.id, v.digest
        FROM (SELECT 1) LEFT JOIN (SELECT id, digest FROM config_versions WHERE kind = 'default_data' ORDER BY id DESC LIMIT 1) AS v`,
     )
-    .first<{ data: number | null; id: number | null; digest: string | null }>();
-  return { data: row?.data ?? 0, defaultData: row?.id != null && row.digest !== null ? { id: row.id, digest: row.digest } : null };
+    .first<{ data: number | null; updated_at: number | null; id: number | null; digest: string | null }>();
+  return {
+    data: row?.data ?? 0,
+    defaultData: row?.id != null && row.digest !== null ? { id: row.id, digest: row.digest } : null,
+    updatedAt: row?.updated_at ?? null,
+  };
 }
 
 /** Runs statements in one transaction; nothing at all when there are none (D1 refuses an empty batch). */

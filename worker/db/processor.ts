@@ -1,6 +1,7 @@
 // Query functions over the processor's state in CONTRIB_DB: the sources it follows with their
 // cursors, the claims that make a step commit once, and Launchpad's answers about people.
 import { chunkJson } from "./chunk";
+import { stampDataUpdated } from "./contrib";
 
 export type SourceStatus = "idle" | "queued" | "running" | "failed" | "retired";
 
@@ -161,7 +162,8 @@ export const isClaimConflict = (error: unknown) => /UNIQUE constraint failed: pr
 
 /**
  * Statements that commit a step with the records it stored: the claim of the next version (a
- * second delivery conflicts here), the cursor, and the source's state. Old claims are dropped.
+ * second delivery conflicts here), the cursor, the source's state, and the time the data was
+ * last known current (a step that found nothing new still counts). Old claims are dropped.
  */
 export function stepCommitWrites(db: D1Database, step: StepCommit): D1PreparedStatement[] {
   const next = step.version + 1;
@@ -178,6 +180,7 @@ export function stepCommitWrites(db: D1Database, step: StepCommit): D1PreparedSt
       )
       .bind(step.id, next, JSON.stringify(step.cursor), step.now, step.done ? 1 : 0, step.nextRunAt),
     db.prepare("DELETE FROM processor_claims WHERE source_id = ? AND version < ?").bind(step.id, next - 20),
+    stampDataUpdated(db, step.now),
   ];
 }
 

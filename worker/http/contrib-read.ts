@@ -1,6 +1,7 @@
 // What every `/api/1.0` read answer shares (reference §5.1): CORS for any origin, JSONP when a
 // `callback` is given, and caching until the processor's next hourly run with an ETag of the data
-// version, so a dashboard's repeat is a 304 that runs no query. The admin routes are left alone.
+// version, so a dashboard's repeat is a 304 that runs no query; Last-Modified says when the data
+// was last known current. The admin routes are left alone.
 import type { MiddlewareHandler } from "hono";
 import { JSONP_CALLBACK } from "../../schemas/contrib/stats";
 import { findReadVersions } from "../db/contrib";
@@ -24,12 +25,16 @@ export const contribRead: MiddlewareHandler<AppEnv> = async (c, next) => {
   const versions = await findReadVersions(c.env.CONTRIB_DB);
   c.set("contribVersions", versions);
   const etag = `W/"${versions.data}-${Math.floor(now / RUN_EVERY_MS)}"`;
-  const cache = {
+  const cache: Record<string, string> = {
     "Access-Control-Allow-Origin": "*",
     "Cache-Control": `public, max-age=${Math.floor((nextRun - now) / 1000)}`,
     Expires: new Date(nextRun).toUTCString(),
     ETag: etag,
   };
+  // When the data was last known current (a change, or a processor step): the dashboard's "last
+  // updated" and its banner when that is older than the schedule. On a 304 too, so that a
+  // revalidated copy carries the newer time.
+  if (versions.updatedAt !== null) cache["Last-Modified"] = new Date(versions.updatedAt * 1000).toUTCString();
   if (c.req.header("if-none-match")?.split(",").some((t) => t.trim() === etag)) return c.body(null, 304, cache);
   await next();
   c.header("Access-Control-Allow-Origin", "*");

@@ -25,6 +25,7 @@ import {
   UsersResponseSchema,
 } from "../../../schemas/contrib/stats";
 import { env } from "cloudflare:test";
+import { stampDataUpdated } from "../../../worker/db/contrib";
 import { MEASURES, metricById } from "../../../worker/domain/contrib/metrics";
 import { at } from "../../unit/contrib/fixtures";
 import { call } from "../helpers";
@@ -511,6 +512,22 @@ describe("errors, JSONP and caching", () => {
     const etag = res.headers.get("etag")!;
     const again = await call("/api/1.0/stats/companies?release=alder&metric=commits", { headers: { "if-none-match": etag } });
     expect(again.status).toBe(304);
+  });
+});
+
+describe("the data's time", () => {
+  it("says when the data last changed (Last-Modified), and carries a later time on a 304 too", async () => {
+    const res = await call("/api/1.0/stats/companies?release=alder&metric=commits");
+    const changed = Date.parse(res.headers.get("last-modified")!);
+    expect(Date.now() - changed).toBeGreaterThanOrEqual(0);
+    expect(Date.now() - changed).toBeLessThan(10 * 60_000);
+    await env.CONTRIB_DB.batch([stampDataUpdated(env.CONTRIB_DB, changed + 5000)]);
+    const again = await call("/api/1.0/stats/companies?release=alder&metric=commits", { headers: { "if-none-match": res.headers.get("etag")! } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("last-modified")).toBe(new Date(changed + 5000).toUTCString());
+    // An earlier time never moves it back.
+    await env.CONTRIB_DB.batch([stampDataUpdated(env.CONTRIB_DB, changed - 60_000)]);
+    expect((await call("/api/1.0/metrics")).headers.get("last-modified")).toBe(new Date(changed + 5000).toUTCString());
   });
 });
 

@@ -10,6 +10,7 @@ import { findProcessorSource } from "../../../worker/db/processor";
 import { syncSources } from "../../../worker/processor/plan";
 import { type ProcessorMessage, consumeProcessorMessages, runStep } from "../../../worker/processor/step";
 import { smallConfig } from "../../unit/contrib/fixtures";
+import { call } from "../helpers";
 import { admin, loadConfig, resetAll } from "./helpers";
 import { FakeRemotes, gerritAnswer, gerritJson, jsonAnswer, launchpadKnowsNobody } from "./remotes";
 import { countByType, runToEnd, snapshot, testDeps } from "./steps";
@@ -130,6 +131,20 @@ describe("the Gerrit source", () => {
     expect(after).toBe(`project:harbor/ferry branch:master after:"2024-03-07 14:50:00 +0000"`);
     expect(await countByType()).toEqual({ ...before, mark: before.mark! + 1 });
     expect((await findProcessorSource(env.CONTRIB_DB, GERRIT))!.cursor).toEqual({ since: seconds("2024-03-08 10:00:00"), walk: null });
+  });
+});
+
+describe("the data's time", () => {
+  it("moves the read API's Last-Modified when a step commits, even one that found nothing new", async () => {
+    await setUp();
+    await env.CONTRIB_DB.prepare("UPDATE counters SET value = 1000 WHERE name = 'data_updated_at'").run();
+    expect((await call("/api/1.0/metrics")).headers.get("last-modified")).toBe(new Date(1_000_000).toUTCString());
+    const started = Math.floor(Date.now() / 1000) * 1000;
+    expect(await runToEnd(GITEA)).toEqual(["done"]);
+    expect(await countByType()).toEqual({});
+    const stamped = Date.parse((await call("/api/1.0/metrics")).headers.get("last-modified")!);
+    expect(stamped).toBeGreaterThanOrEqual(started);
+    expect(stamped).toBeLessThanOrEqual(Date.now());
   });
 });
 
