@@ -242,6 +242,32 @@ if (chromiumPath !== null) {
         }
       });
 
+      it("serves the report pages from the app's router: a person's punch card and the core reviewers, with the API's numbers", async () => {
+        await open("?module=code-group");
+        await page.getByTestId("report-links").getByRole("link", { name: "Open reviews of this module" }).click();
+        await page.getByRole("heading", { level: 1, name: /open reviews/i }).waitFor();
+        expect(new URL(page.url()).pathname).toBe("/contrib/reports/open-reviews/code-group");
+
+        const card = (await api<{ total: number }>("reports/punch_card?user_id=kai-b")).body;
+        expect(card.total).toBeGreaterThan(0);
+        const response = await page.goto(`${worker.origin}/contrib/reports/users/kai-b`);
+        expect(response?.status()).toBe(200);
+        const punchCard = page.getByTestId("punch-card");
+        await punchCard.waitFor();
+        expect(await punchCard.getAttribute("aria-label")).toContain(`Punch card: ${card.total} records`);
+        await shoot("report-user-activity");
+
+        const { cores } = (await api<{ cores: { module: string }[] }>("reports/cores")).body;
+        await page.goto(`${worker.origin}/contrib/reports/cores`);
+        await page.getByRole("heading", { level: 1, name: /Core reviewers/ }).waitFor();
+        for (const { module } of cores) await page.getByText(module, { exact: true }).first().waitFor();
+        await shoot("report-cores");
+
+        const unknown = await page.goto(`${worker.origin}/contrib/reports/no-such-report`);
+        expect(unknown?.status()).toBe(200);
+        await page.getByRole("heading", { name: /not found/i }).waitFor();
+      });
+
       it("threw no error in the page", () => {
         expect(pageErrors).toEqual([]);
       });

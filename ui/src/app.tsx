@@ -10,6 +10,7 @@ const Reports = lazy(() => import("./pages/reports"));
 const Health = lazy(() => import("./pages/health"));
 // The contribution half: its code (and CSS) is a chunk of its own, not in the first load of /.
 const ContribOverview = lazy(() => import("./contrib/overview"));
+const ContribReports = lazy(() => import("./contrib/reports/router"));
 
 const PAGES = Object.entries(DASHBOARD_PAGES).map(([path, name]) => ({ path, name }));
 
@@ -43,6 +44,7 @@ export function App() {
             <Route path="/reports" component={Reports} />
             <Route path="/health" component={Health} />
             <Route path="/contrib" component={ContribOverview} />
+            <Route path="/contrib/reports/*" component={ContribReports} />
             <Route default component={NotFound} />
           </Router>
         </ErrorBoundary>

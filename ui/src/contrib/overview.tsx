@@ -10,6 +10,7 @@ import { BREAKDOWNS, Blueprints, Breakdown } from "./components/breakdowns";
 import { EmptyDeployment } from "./components/empty-deployment";
 import { FreshnessBanner, LastUpdated } from "./components/freshness";
 import { ModulePanel, UserPanel } from "./components/panels";
+import { ReportLinks } from "./components/report-links";
 import { type Lists, SelectorBar, optionFor } from "./components/selector-bar";
 import { ContributionSummary, Timeline, isEmptyContribution } from "./components/summary";
 import "./contrib.css";
@@ -152,6 +153,7 @@ function Selected({ selection, releases, projectTypes, metrics, asOf, onChange }
           {(metric === "bpd" || metric === "bpc") && <Blueprints url={stats("bp")} />}
           <Timeline url={stats("timeline")} metricLabel={metricLabel} />
           <ActivityLog key={apiUrl("activity", params)} params={params} selection={selection} />
+          <ReportLinks selection={selection} />
         </>
       )}
       <LastUpdated asOf={newest} />
