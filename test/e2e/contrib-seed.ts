@@ -33,6 +33,16 @@ export function contribConfig(): DefaultData {
       },
       { user_name: "Kai Brandt", emails: ["kai@southgate.example"], launchpad_id: "kai-b", gerrit_id: "kai", companies: [{ company_name: "Southgate", end_date: null }] },
       { user_name: "Lee Park", emails: ["lee@eastbrook.example"], gerrit_id: "lee", companies: [{ company_name: "Eastbrook", end_date: null }] },
+      // Moved from Southgate to Eastbrook 60 days ago: the affiliation changes report has one move.
+      {
+        user_name: "Mia Stone",
+        emails: ["mia@eastbrook.example"],
+        launchpad_id: "mia-stone",
+        companies: [
+          { company_name: "Southgate", end_date: configDate(-60) },
+          { company_name: "Eastbrook", end_date: null },
+        ],
+      },
     ],
     companies: [
       { company_name: "Northwind", domains: ["northwind.example"] },
@@ -64,9 +74,10 @@ const ADA = { author_email: "ada@northwind.example", author_name: "Ada Marsh", g
 const KAI = { author_email: "kai@southgate.example", author_name: "Kai Brandt", gerrit_id: "kai" };
 const LEE = { author_email: "lee@eastbrook.example", author_name: "Lee Park", gerrit_id: "lee" };
 const LOU = { author_email: "lou@gmail.example", author_name: "Lou Vance", gerrit_id: "lou" };
+const MIA = { author_email: "mia@eastbrook.example", author_name: "Mia Stone", launchpad_id: "mia-stone" };
 
 let commitNumber = 0;
-const commit = (who: object, days: number, module: string, loc: number, subject: string): RawRecord => ({
+const commit = (who: object, days: number, module: string, loc: number, subject: string, extra: Partial<RawRecord> = {}): RawRecord => ({
   primary_key: `commit-${++commitNumber}`,
   record_type: "commit",
   date: daysAgo(days),
@@ -78,9 +89,10 @@ const commit = (who: object, days: number, module: string, loc: number, subject:
   lines_deleted: 0,
   subject,
   message: subject,
+  ...extra,
 });
-const review = (key: string, who: object, days: number, module: string, subject: string): RawRecord[] => [
-  { primary_key: key, record_type: "review", date: daysAgo(days), ...who, module, branch: "master", status: "NEW", subject, url: `https://review.example/${key}` },
+const review = (key: string, who: object, days: number, module: string, subject: string, extra: Partial<RawRecord> = {}): RawRecord[] => [
+  { primary_key: key, record_type: "review", date: daysAgo(days), ...who, module, branch: "master", status: "NEW", subject, url: `https://review.example/${key}`, ...extra },
   { primary_key: `${key}:1`, record_type: "patch", date: daysAgo(days), ...who, module, branch: "master", review_id: key, patch: 1 },
 ];
 let markNumber = 0;
@@ -135,6 +147,27 @@ export function contribRecords(): RawRecord[] {
     { primary_key: "email-1", record_type: "email", date: daysAgo(6), ...KAI, module: "core", subject: "[core] tide tables", message_id: "<m1@example>", blueprint_id: ["core:tide-tables"] },
     { primary_key: "bugf:core/1", record_type: "bugf", date: daysAgo(28), launchpad_id: "ada-marsh", module: "core", id: "core/1000001", number: 1000001, title: 'Bug #1000001 in core: "Tides off by one"', status: "New" },
     { primary_key: "bugr:core/1", record_type: "bugr", date: daysAgo(7), launchpad_id: "kai-b", module: "core", id: "core/1000001", number: 1000001, title: 'Bug #1000001 in core: "Tides off by one"', status: "Fix Released" },
+    // For the report pages (contrib-reports.test.ts). Open reviews of core waiting on reviewers (the
+    // lowest vote of the latest patch set +1 or +2) and on their submitter (−1 or −2); rev-core, without
+    // a vote, waits on CI.
+    ...review("rev-core-ready", LEE, 14, "core", "Tide table units", { value: 1, updated_on: daysAgo(5, 9) }),
+    ...review("rev-core-approved", MIA, 22, "core", "Tide table cache size", { value: 2, updated_on: daysAgo(2, 17) }),
+    ...review("rev-core-rework", ADA, 26, "core", "Tide table timezone", { value: -1, updated_on: daysAgo(11, 6) }),
+    // Merged changes: one approved by a single +2 (a +1 beside it), one by two +2s.
+    ...review("rev-merged-single", LEE, 13, "core", "Moon phase table", { status: "MERGED", last_updated: daysAgo(8, 16) }),
+    mark(ADA, 9, "rev-merged-single", "core", "Code-Review", 2),
+    mark(LOU, 10, "rev-merged-single", "core", "Code-Review", 1),
+    ...review("rev-merged-double", KAI, 19, "core", "Spring tide table", { status: "MERGED", last_updated: daysAgo(15, 10) }),
+    mark(ADA, 16, "rev-merged-double", "core", "Code-Review", 2),
+    mark(LEE, 17, "rev-merged-double", "core", "Code-Review", 2),
+    // Large commits (over the report's default 1000 lines): one in Cedar, one in Birch.
+    commit(LEE, 33, "tools", 1500, "Vendor the harbour charts"),
+    commit(KAI, 240, "docs", 1200, "Import the old tide atlas"),
+    // A commit that mentions the drafted blueprint, as the email does.
+    commit(ADA, 13, "core", 18, "Implement the tide tables", { blueprint_id: ["core:tide-tables"] }),
+    // Mia's commits before and after her move.
+    commit(MIA, 90, "core", 7, "Tidy the tide table tests"),
+    commit(MIA, 20, "tools", 9, "Chart tool colours"),
   ];
 }
 
