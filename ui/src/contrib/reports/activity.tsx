@@ -6,9 +6,10 @@ import { ReportHead } from "./components";
 
 /** "Activity in nova, Mirantis, Havana": the filters that narrow it, in words. */
 export function activityTitle(filters: Record<string, string>): string {
-  const parts = [filters.module && `in ${filters.module}`, filters.company && `of ${filters.company}`, filters.user_id && `of ${filters.user_id}`];
+  // "Activity" is joined with the rest, so that a release alone reads "Activity, release havana".
+  const parts = ["Activity", filters.module && `in ${filters.module}`, filters.company && `of ${filters.company}`, filters.user_id && `of ${filters.user_id}`];
   const release = filters.release && filters.release !== "all" ? `, release ${filters.release}` : "";
-  return `Activity ${parts.filter(Boolean).join(" ")}${release}`.replace(/\s+/g, " ").trim();
+  return `${parts.filter(Boolean).join(" ")}${release}`;
 }
 
 export default function ActivityReport() {
