@@ -16,6 +16,13 @@ const BUDGETED_PAGES: { path: string; mark: string; module: string | null }[] = 
   { path: "/contrib/", mark: "c", module: "src/contrib/overview.tsx" },
 ];
 
+/**
+ * The contribution reports: a page's first load is the entry, the reports' route table (loaded
+ * lazily) and that page's chunk; each is budgeted, and the largest is printed.
+ */
+const REPORTS_ROUTER = "src/contrib/reports/router.tsx";
+const REPORTS_DIR = "src/contrib/reports/";
+
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 
 /**
@@ -61,7 +68,22 @@ function sizeBudget(): Plugin {
         if (!own) this.error(`no chunk of ${page.module}: the first load of ${page.path} cannot be measured`);
         return { ...page, files: closure([...entries, own.name]) };
       });
-      const totals = pages.map((page) => ({ ...page, total: [...page.files].reduce((sum, name) => sum + (gz.get(name)?.gzip ?? 0), 0) }));
+      const router = chunks.find((c) => c.file.facadeModuleId === path.resolve(root, REPORTS_ROUTER));
+      if (!router) this.error(`no chunk of ${REPORTS_ROUTER}: the first load of the report pages cannot be measured`);
+      const reportChunks = chunks.filter(
+        (c) => c.file.isDynamicEntry && c !== router && c.file.facadeModuleId?.startsWith(path.resolve(root, REPORTS_DIR)),
+      );
+      if (reportChunks.length === 0) this.error(`no report page chunk under ${REPORTS_DIR}`);
+      const sizeOf = (files: Set<string>) => [...files].reduce((sum, name) => sum + (gz.get(name)?.gzip ?? 0), 0);
+      const reports = reportChunks
+        .map((c) => ({ name: path.basename(c.file.facadeModuleId!, ".tsx"), files: closure([...entries, router.name, c.name]) }))
+        .map((r) => ({ ...r, total: sizeOf(r.files) }));
+      const largest = reports.reduce((a, b) => (b.total > a.total ? b : a));
+      pages.push({ path: `/contrib/reports/… (${reports.length} pages; the largest, ${largest.name})`, mark: "r", module: REPORTS_ROUTER, files: largest.files });
+      const totals = pages.map((page) => ({ ...page, total: sizeOf(page.files) }));
+      for (const r of reports) {
+        if (r.total > FIRST_LOAD_BUDGET_BYTES) this.error(`the first load of the report page ${r.name} is ${kb(r.total)} gzipped, over the budget of ${kb(FIRST_LOAD_BUDGET_BYTES)}`);
+      }
 
       const marks = (name: string) => pages.map((p) => (p.files.has(name) ? p.mark : " ")).join("");
       const lines = [...gz.entries()]
