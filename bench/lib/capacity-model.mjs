@@ -389,6 +389,8 @@ export function formatHeadroom(headroom) {
   if (headroom === null) return "";
   if (!Number.isFinite(headroom)) return "∞";
   if (headroom < 0.01) return `${headroom.toPrecision(2)}×`;
+  // Just under 1 is a limit met: never round it up to "1.00×".
+  if (headroom < 1 && headroom >= 0.995) return `${Math.floor(headroom * 1000) / 1000}×`;
   return `${headroom >= 100 ? count(headroom) : headroom >= 10 ? count(headroom, 1) : count(headroom, 2)}×`;
 }
 
