@@ -165,12 +165,12 @@ describe("retention", () => {
   it("deletes incomplete backups unless one is being written", () => {
     const now = Date.UTC(2026, 2, 4, 12);
     const stored = [
-      { id: day("20260301"), complete: true, status: "done" as const, updatedAt: now },
-      { id: day("20260302"), complete: false, status: "failed" as const, updatedAt: now },
-      { id: day("20260303"), complete: false, status: "done" as const, updatedAt: now },
-      { id: day("20260303", "050000"), complete: false, status: null, updatedAt: null },
-      { id: day("20260303", "060000"), complete: false, status: "running" as const, updatedAt: now - 3 * 86_400_000 },
-      { id: day("20260304"), complete: false, status: "running" as const, updatedAt: now - 60_000 },
+      { id: day("20260301"), complete: true, trigger: "schedule" as const, status: "done" as const, updatedAt: now },
+      { id: day("20260302"), complete: false, trigger: null, status: "failed" as const, updatedAt: now },
+      { id: day("20260303"), complete: false, trigger: null, status: "done" as const, updatedAt: now },
+      { id: day("20260303", "050000"), complete: false, trigger: null, status: null, updatedAt: null },
+      { id: day("20260303", "060000"), complete: false, trigger: null, status: "running" as const, updatedAt: now - 3 * 86_400_000 },
+      { id: day("20260304"), complete: false, trigger: null, status: "running" as const, updatedAt: now - 60_000 },
     ];
     expect(backupsToDelete(stored, { daily: 7, monthly: 12 }, now, 86_400_000)).toEqual([
       day("20260302"),
@@ -178,5 +178,19 @@ describe("retention", () => {
       day("20260303", "050000"),
       day("20260303", "060000"),
     ]);
+  });
+
+  it("keeps an admin's backup for N days, apart from the scheduled ones", () => {
+    const now = Date.UTC(2026, 2, 10, 12);
+    const stored = [
+      { id: day("20260301"), trigger: "admin" as const },
+      { id: day("20260308"), trigger: "schedule" as const },
+      { id: day("20260308", "150000"), trigger: "admin" as const },
+      { id: day("20260309"), trigger: "schedule" as const },
+      { id: day("20260310", "110000"), trigger: "admin" as const },
+    ].map((b) => ({ ...b, complete: true, status: "done" as const, updatedAt: now }));
+    // Two days: the scheduled ones of 03-08 and 03-09 stay beside the admin's of the last two days.
+    expect(backupsToDelete(stored, { daily: 2, monthly: 0 }, now, 86_400_000)).toEqual([day("20260301")]);
+    expect(backupsToDelete(stored, { daily: 1, monthly: 0 }, now, 86_400_000)).toEqual([day("20260301"), day("20260308"), day("20260308", "150000")]);
   });
 });

@@ -349,10 +349,10 @@ function bucketFailingAt(failAt: number) {
 
 describe("retention", () => {
   /** A backup as the bucket would hold it: complete (a manifest and a file) or not. */
-  async function fake(id: string, complete: boolean, status: "running" | "done" | "failed", updatedAt = Date.now()) {
+  async function fake(id: string, complete: boolean, status: "running" | "done" | "failed", updatedAt = Date.now(), trigger = "schedule") {
     await env.BUNDLES.put(`${backupPrefix(id)}collector/action_logs/00000-aaaa.ndjson.gz`, "x");
     await env.BUNDLES.put(stateKey(id), "{}", { customMetadata: { status, updatedAt: String(updatedAt) } });
-    if (complete) await env.BUNDLES.put(manifestKey(id), "{}");
+    if (complete) await env.BUNDLES.put(manifestKey(id), "{}", { customMetadata: { trigger } });
   }
 
   it("after a backup completes, keeps the newest of each of the last N days and M months and deletes the rest", async () => {
@@ -363,12 +363,25 @@ describe("retention", () => {
     await fake("20260517T030000Z", false, "failed");
     await fake("20260519T040000Z", false, "running", now - 3 * 86_400_000);
     await fake("20260520T020000Z", false, "running", now - 60_000);
+    // An admin's backups: kept 3 days, whatever the scheduled ones.
+    await fake("20260516T120000Z", true, "done", now, "admin");
+    await fake("20260519T160000Z", true, "done", now, "admin");
     await seed(1);
-    const { outcomes } = await backUp("20260520T030000Z", { now: () => now, config: { ...backupConfig(env), pageRows: 50, rowsPerStep: 1000, keepDaily: 3, keepMonthly: 3 } });
-    expect(outcomes.at(-1)).toBe("done");
+    const config = { ...backupConfig(env), pageRows: 50, rowsPerStep: 1000, keepDaily: 3, keepMonthly: 3 };
+    const { deps, sent } = testDeps({ now: () => now, config });
+    await startBackup(deps, { id: "20260520T030000Z", trigger: "schedule" });
+    expect((await drain(deps, sent)).at(-1)).toBe("done");
     const ids = (await env.BUNDLES.list({ prefix: "backups/", delimiter: "/" })).delimitedPrefixes.map((p) => p.slice(8, -1));
     // Days: 05-20 (the new one), 05-19 (its newest), 05-18. Months that have one: May, March, February.
-    expect(ids).toEqual(["20260228T030000Z", "20260330T030000Z", "20260518T030000Z", "20260519T150000Z", "20260520T020000Z", "20260520T030000Z"]);
+    expect(ids).toEqual([
+      "20260228T030000Z",
+      "20260330T030000Z",
+      "20260518T030000Z",
+      "20260519T150000Z",
+      "20260519T160000Z",
+      "20260520T020000Z",
+      "20260520T030000Z",
+    ]);
     expect(await keysOf("20260519T150000Z")).toHaveLength(3);
   }, 60_000);
 

@@ -327,14 +327,18 @@ async function finishBackup(state: BackupState, etag: string, deps: BackupDeps):
   }
   const finishedAt = deps.now();
   const manifest = manifestOf(state, finishedAt);
-  await deps.bucket.put(manifestKey(state.id), JSON.stringify(manifest), { httpMetadata: { contentType: "application/json" } });
+  await deps.bucket.put(manifestKey(state.id), JSON.stringify(manifest), {
+    httpMetadata: { contentType: "application/json" },
+    // For retention, which reads heads only.
+    customMetadata: { trigger: manifest.trigger },
+  });
   state.status = "done";
   state.step += 1;
   state.finishedAt = finishedAt;
   state.updatedAt = finishedAt;
   if (!(await writeState(deps.bucket, state, etag))) return "skipped";
   await sweepUncounted(deps.bucket, manifest);
-  await applyRetention(deps);
+  await applyRetention(deps, state.id);
   return "done";
 }
 
@@ -360,9 +364,11 @@ async function listStoredBackups(bucket: R2Bucket): Promise<StoredBackup[]> {
   for (const id of await listBackupIds(bucket)) {
     const [manifest, state] = await Promise.all([bucket.head(manifestKey(id)), bucket.head(stateKey(id))]);
     const status = state?.customMetadata?.status;
+    const trigger = manifest?.customMetadata?.trigger;
     stored.push({
       id,
       complete: manifest !== null,
+      trigger: trigger === "schedule" || trigger === "admin" ? trigger : null,
       status: status === "running" || status === "done" || status === "failed" ? status : null,
       updatedAt: state?.customMetadata?.updatedAt ? Number(state.customMetadata.updatedAt) : null,
     });
@@ -375,9 +381,10 @@ async function listStoredBackups(bucket: R2Bucket): Promise<StoredBackup[]> {
  * manifest goes first, so a backup half deleted is incomplete (never restored) and the next pass
  * finishes it; its progress record, whose key sorts last, goes last.
  */
-export async function applyRetention(deps: BackupDeps): Promise<{ deleted: string[]; unfinished: string[] }> {
+export async function applyRetention(deps: BackupDeps, finished: string | null = null): Promise<{ deleted: string[]; unfinished: string[] }> {
   const policy = { daily: deps.config.keepDaily, monthly: deps.config.keepMonthly };
-  const doomed = backupsToDelete(await listStoredBackups(deps.bucket), policy, deps.now(), GIVE_UP_MS);
+  // The backup just finished stays, whatever its id says (an admin's is dated now anyway).
+  const doomed = backupsToDelete(await listStoredBackups(deps.bucket), policy, deps.now(), GIVE_UP_MS).filter((id) => id !== finished);
   let calls = 0;
   const deleted: string[] = [];
   const unfinished: string[] = [];
