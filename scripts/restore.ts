@@ -12,7 +12,7 @@
 //   4. every table's row count is compared with the manifest's.
 // --to local (the default) is the local state of `npm start` (or --persist-to); --to <env> is that
 // wrangler.toml environment's remote databases. --from defaults to where --to points.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createReadStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,7 +27,7 @@ import { unstable_readConfig } from "wrangler";
 import { bin, root, toolEnv } from "./tool-env.mjs";
 
 const USAGE =
-  "usage: npm run restore -- <backup-id> [--to local|<env>] [--from local|<env>] [--db collector|analytic|contrib]... [--persist-to <dir>] [--dry-run] [--keep-files] [--batch-mib <n>]";
+  "usage: npm run restore -- <backup-id> [--to local|<env>] [--from local|<env>] [--db collector|analytic|contrib]... [--persist-to <dir>] [--dry-run] [--keep-files] [--batch-mib <n>] [--parallel <n>]";
 
 class Refusal extends Error {}
 
@@ -49,6 +49,7 @@ try {
       "dry-run": { type: "boolean", default: false },
       "keep-files": { type: "boolean", default: false },
       "batch-mib": { type: "string", default: "8" },
+      parallel: { type: "string", default: "4" },
     },
   });
 } catch (error) {
@@ -62,6 +63,8 @@ const wanted = (values.db ?? []).flatMap((d) => d.split(",")).filter(Boolean);
 for (const name of wanted) if (!(BACKUP_DATABASES as readonly string[]).includes(name)) fail(`--db ${name}: use ${BACKUP_DATABASES.join(", ")}`, 2);
 const batchBytes = Number(values["batch-mib"]) * 1024 * 1024;
 if (!(batchBytes > 0)) fail(`--batch-mib must be a positive number, not "${values["batch-mib"]}"`, 2);
+const parallel = Number(values.parallel);
+if (!Number.isInteger(parallel) || parallel < 1) fail(`--parallel must be a whole number from 1, not "${values.parallel}"`, 2);
 
 /** Where wrangler reads or writes: local state, or an environment's remote resources. */
 interface Place {
@@ -79,6 +82,35 @@ const source = placeOf(values.from ?? values.to);
 function wrangler(args: string[], place: Place): { ok: boolean; stdout: string; stderr: string } {
   const run = spawnSync(process.execPath, [bin.wrangler, ...args, ...place.flags], { cwd: root, env: toolEnv, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   return { ok: run.status === 0, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** wrangler without waiting: downloads run --parallel at a time (each wrangler start costs seconds). */
+function wranglerAsync(args: string[], place: Place): Promise<{ ok: boolean; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin.wrangler, ...args, ...place.flags], { cwd: root, env: toolEnv, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("close", (code) => resolve({ ok: code === 0, stderr }));
+  });
+}
+
+/** Runs `work` over `items`, `limit` at a time; after a failure starts no more, lets the running end, and throws it. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  let failed = false;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      try {
+        await work(items[next++]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  const settled = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const rejected = settled.find((s) => s.status === "rejected");
+  if (rejected) throw rejected.reason;
 }
 
 /** wrangler's own error line, without its colours and log-file note. */
@@ -105,8 +137,8 @@ const cleanUp = () => {
   else rmSync(scratch, { recursive: true, force: true });
 };
 
-function getObject(bucket: string, key: string, file: string): void {
-  const got = wrangler(["r2", "object", "get", `${bucket}/${key}`, "--file", file], source);
+async function getObject(bucket: string, key: string, file: string): Promise<void> {
+  const got = await wranglerAsync(["r2", "object", "get", `${bucket}/${key}`, "--file", file], source);
   if (!got.ok) {
     const why = wranglerError(got.stderr);
     if (/specified key does not exist/i.test(why)) throw new Refusal(`${key} is not in ${bucket} (${source.label})`);
@@ -203,7 +235,7 @@ async function main() {
   console.log(`restore: backup ${id} from R2 bucket ${bucket} (${source.label}) into the D1 databases of ${target.label}`);
   const manifestFile = path.join(scratch, "manifest.json");
   try {
-    getObject(bucket, `backups/${id}/manifest.json`, manifestFile);
+    await getObject(bucket, `backups/${id}/manifest.json`, manifestFile);
   } catch (error) {
     if (error instanceof Refusal) {
       throw new Refusal(
@@ -234,22 +266,18 @@ async function main() {
   // 2. Every file, checked.
   const files = new Map<string, string>();
   for (const database of databases) {
-    let bytes = 0;
-    let count = 0;
-    for (const table of database.tables) {
-      for (const file of table.files) {
-        const local = path.join(scratch, `${String(files.size).padStart(5, "0")}.ndjson.gz`);
-        getObject(bucket, file.key, local);
-        const size = statSync(local).size;
-        if (size !== file.bytes) throw new Refusal(`${file.key} is ${size} bytes, its manifest says ${file.bytes}: the backup is damaged`);
-        const sum = await sha256Of(local);
-        if (sum !== file.sha256) throw new Refusal(`${file.key} has SHA-256 ${sum}, its manifest says ${file.sha256}: the backup is damaged`);
-        files.set(file.key, local);
-        bytes += size;
-        count++;
-      }
-    }
-    console.log(`restore: ${database.name}: ${count} files, ${mib(bytes)}, sizes and SHA-256 match the manifest`);
+    const all = database.tables.flatMap((t) => t.files);
+    await eachLimited(all, parallel, async (file) => {
+      const local = path.join(scratch, `${database.name}-${file.key.replaceAll("/", "_")}`);
+      await getObject(bucket, file.key, local);
+      const size = statSync(local).size;
+      if (size !== file.bytes) throw new Refusal(`${file.key} is ${size} bytes, its manifest says ${file.bytes}: the backup is damaged`);
+      const sum = await sha256Of(local);
+      if (sum !== file.sha256) throw new Refusal(`${file.key} has SHA-256 ${sum}, its manifest says ${file.sha256}: the backup is damaged`);
+      files.set(file.key, local);
+    });
+    const bytes = all.reduce((t, f) => t + f.bytes, 0);
+    console.log(`restore: ${database.name}: ${all.length} files, ${mib(bytes)}, sizes and SHA-256 match the manifest`);
   }
 
   if (values["dry-run"]) {
