@@ -207,11 +207,13 @@ describe("a backup through the hourly cron and the Queue", () => {
     await env.CONTRIB_DB.prepare("DELETE FROM profiles").run();
     const backups = SCHEDULE["0 * * * *"]!.filter((job) => job.name === "backups");
     expect(backups).toHaveLength(1);
-    // 02:00 is before the backup hour (03:00 UTC by default); 05:00 is after it.
+    // The shipped backup hour (the test project turns scheduled backups off): 02:00 is before it, 05:00 after.
+    const shipped = { ...env, BACKUP_HOUR_UTC: undefined } as unknown as Env;
+    expect(backupConfig(shipped).hourUtc).toBe(3);
     const day = Date.UTC(2026, 4, 1);
-    await dispatchScheduled(env, "0 * * * *", day + 2 * 3_600_000, { "0 * * * *": backups });
+    await dispatchScheduled(shipped, "0 * * * *", day + 2 * 3_600_000, { "0 * * * *": backups });
     expect(await keysOf("20260501T030000Z")).toEqual([]);
-    await dispatchScheduled(env, "0 * * * *", day + 5 * 3_600_000, { "0 * * * *": backups });
+    await dispatchScheduled(shipped, "0 * * * *", day + 5 * 3_600_000, { "0 * * * *": backups });
     const manifest = await settled("20260501T030000Z", 60_000);
 
     expect(manifest).toMatchObject({ id: "20260501T030000Z", trigger: "schedule" });
@@ -258,7 +260,7 @@ describe("a backup through the hourly cron and the Queue", () => {
     expect(rows.find((r) => r.id === 10000)).toMatchObject({ external_id: { $int: "9223372036854775807" }, action_type: null, action_name: "日本語 😀", received_at: 1.5 });
     expect(rows.find((r) => r.id === 10001)).toMatchObject({ body: { $blob: "00FF10" }, received_at: { $int: "9007199254740993" } });
     // The day's backup is not started twice.
-    await dispatchScheduled(env, "0 * * * *", day + 6 * 3_600_000, { "0 * * * *": backups });
+    await dispatchScheduled(shipped, "0 * * * *", day + 6 * 3_600_000, { "0 * * * *": backups });
     expect((await adminCall("/backups").then((r) => r.json<{ backups: { id: string; status: string }[] }>())).backups).toEqual([
       expect.objectContaining({ id: "20260501T030000Z", status: "complete" }),
     ]);
@@ -418,7 +420,7 @@ describe("an incomplete backup", () => {
 
 describe("the hourly schedule", () => {
   it("sends again the step of a backup that stalled, and gives up one running for a day", async () => {
-    const { deps, sent } = testDeps();
+    const { deps, sent } = testDeps({ config: { ...backupConfig(env), hourUtc: 3 } });
     const start = Date.UTC(2026, 4, 1, 3);
     await startBackup({ ...deps, now: () => start }, { id: "20260501T030000Z", trigger: "schedule" });
     sent.length = 0;
