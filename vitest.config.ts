@@ -41,7 +41,16 @@ export default defineConfig({
       // Pure functions (worker/domain, schemas): plain Node, fast.
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
       // The shipped defaults, except that every test request comes from one address.
-      workerProject("worker", ["test/worker/**/*.test.ts"], { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000", ROLLUP_OVERLAP_SECONDS: "0" }),
+      // Backups in pages of 3 rows and steps of 16, so that a few seeded rows make several files;
+      // no scheduled backup unless a test asks for one (started by another test's cron run, its
+      // Queue steps would still be running when that test's file ends).
+      workerProject("worker", ["test/worker/**/*.test.ts"], {
+        LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
+        ROLLUP_OVERLAP_SECONDS: "0",
+        BACKUP_HOUR_UTC: "off",
+        BACKUP_PAGE_ROWS: "3",
+        BACKUP_ROWS_PER_STEP: "16",
+      }),
       // Small limits, the strictest legacy policy, and no admin secret.
       workerProject("worker-strict", ["test/worker-strict/**/*.test.ts"], {
         ADMIN_TOKEN: "",

@@ -4,6 +4,8 @@
 //   filtering-rules set <file.json>     replace them with a file's (validated by the service)
 //   installation <uid>                  show an installation's identity
 //   installation <uid> rotate|clear|accept
+//   backups                             list the D1 backups in R2 (docs/operations-backups.md)
+//   backups start | backups <id>        start one now | show one
 // Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
 // The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
@@ -24,8 +26,13 @@ try {
     const action = { undefined: ["GET", ""], rotate: ["POST", "/token"], clear: ["DELETE", "/token"], accept: ["POST", "/accept"] }[rest[1]];
     if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear or accept`);
     await call(base, action[0], `/installations/${uid}${action[1]}`);
+  } else if (command === "backups" && rest.length <= 1) {
+    if (rest[0] === "start") await call(base, "POST", "/backups");
+    else await call(base, "GET", rest[0] ? `/backups/${encodeURIComponent(rest[0])}` : "/backups");
   } else {
-    console.error("usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept] [--url <base>]");
+    console.error(
+      "usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept] | backups [start|<id>] [--url <base>]",
+    );
     process.exitCode = 2;
   }
 } catch (error) {

@@ -4,6 +4,7 @@ import type { AppEnv } from "./http/app-env";
 import { dashboardPage } from "./http/dashboard-page";
 import { ApiError } from "./http/errors";
 import { admin } from "./routes/admin";
+import { backupsAdmin } from "./routes/backups";
 import { bundlesApi } from "./routes/bundles";
 import { collector } from "./routes/collector";
 import { contribRead } from "./http/contrib-read";
@@ -29,6 +30,7 @@ app.use("*", async (c, next) => {
 
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
+app.route("/api/v1/admin/backups", backupsAdmin);
 app.route("/api/v1/json/collector", health);
 app.route("/api/v1/json/report", reports);
 app.route("/api/v1/exports", bundlesApi);

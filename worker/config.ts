@@ -145,3 +145,36 @@ export const processorConfig = settings(
     githubToken: v.GITHUB_TOKEN || null,
   }),
 );
+
+export interface BackupConfig {
+  /** The UTC hour from which each day's scheduled backup starts (at the first hourly run at or after it); null: none. */
+  hourUtc: number | null;
+  /** Keep the newest backup of each of this many last days, and of this many last months. */
+  keepDaily: number;
+  keepMonthly: number;
+  /** Rows per D1 query. */
+  pageRows: number;
+  /** Rows one Queue message reads and writes at most (across tables; one file per table). */
+  rowsPerStep: number;
+}
+
+/**
+ * Backups of the D1 databases to R2 (docs/operations-backups.md). Not in wrangler.toml's [vars]:
+ * the defaults are here, and a [vars] entry of the same name overrides one.
+ */
+export const backupConfig = settings(
+  z.object({
+    BACKUP_HOUR_UTC: z.union([z.literal("off"), z.coerce.number().int().min(0).max(23)]).default(3),
+    BACKUP_KEEP_DAILY: positiveInt(7),
+    BACKUP_KEEP_MONTHLY: z.coerce.number().int().min(0).default(12),
+    BACKUP_PAGE_ROWS: positiveInt(500),
+    BACKUP_ROWS_PER_STEP: positiveInt(50_000),
+  }),
+  (v): BackupConfig => ({
+    hourUtc: v.BACKUP_HOUR_UTC === "off" ? null : v.BACKUP_HOUR_UTC,
+    keepDaily: v.BACKUP_KEEP_DAILY,
+    keepMonthly: v.BACKUP_KEEP_MONTHLY,
+    pageRows: v.BACKUP_PAGE_ROWS,
+    rowsPerStep: v.BACKUP_ROWS_PER_STEP,
+  }),
+);

@@ -1,4 +1,5 @@
 import { app } from "./app";
+import { type BackupMessage, backupDeps, consumeBackupMessages, isBackupMessage } from "./backups/job";
 import { type BundleMessage, consumeBundleMessages, stepDeps } from "./bundles/job";
 import { bundleSource } from "./bundles/source";
 import { dispatchScheduled } from "./cron/dispatcher";
@@ -14,13 +15,17 @@ export default {
   async scheduled(controller, env) {
     await dispatchScheduled(env, controller.cron, controller.scheduledTime);
   },
-  // One step of an all-reports bundle (worker/bundles/job.ts), or of a contribution source
-  // (worker/processor/step.ts), per message.
+  // One step of an all-reports bundle (worker/bundles/job.ts), of a backup (worker/backups/job.ts,
+  // on the bundles' queue: wrangler.toml declares no queue of its own for it), or of a contribution
+  // source (worker/processor/step.ts), per message.
   async queue(batch, env, _ctx) {
     if (batch.queue.startsWith("edgestats-processor")) {
       await consumeProcessorMessages(batch as MessageBatch<ProcessorMessage>, env, processorDeps(env, () => planProcessorRun(env, Date.now())));
     } else {
-      await consumeBundleMessages(batch as MessageBatch<BundleMessage>, env, stepDeps(env, bundleSource));
+      const backups = batch.messages.filter((m) => isBackupMessage(m.body));
+      const bundles = batch.messages.filter((m) => !isBackupMessage(m.body)) as Message<BundleMessage>[];
+      if (backups.length > 0) await consumeBackupMessages(backups as Message<BackupMessage>[], backupDeps(env));
+      if (bundles.length > 0) await consumeBundleMessages({ messages: bundles }, env, stepDeps(env, bundleSource));
     }
   },
 } satisfies ExportedHandler<Env>;

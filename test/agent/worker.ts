@@ -30,6 +30,8 @@ function portFree(port: number): Promise<boolean> {
 
 export interface Collector {
   origin: string;
+  /** Its wrangler state (D1, R2, Durable Objects): `--persist-to` for wrangler's commands. */
+  persistDir: string;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** GET with the admin secret (raw JSON exports, installation identity). */
@@ -40,7 +42,11 @@ export interface Collector {
  * A fresh collector: state wiped and migrated; start() and stop() keep the state between them.
  * Tests of other projects, which may run at the same time, take their own port and state.
  */
-export function freshCollector({ port = PORT, state = "agent-e2e-state" }: { port?: number; state?: string } = {}): Collector {
+export function freshCollector({
+  port = PORT,
+  state = "agent-e2e-state",
+  vars = {},
+}: { port?: number; state?: string; vars?: Record<string, string> } = {}): Collector {
   const persistDir = path.join(root, "test-artifacts", state);
   // wrangler.toml serves the dashboard's build as assets; npm test builds it first.
   if (!existsSync(path.join(root, "public/index.html"))) {
@@ -63,6 +69,7 @@ export function freshCollector({ port = PORT, state = "agent-e2e-state" }: { por
   const plain = (value: string) => ({ type: "plain_text" as const, value });
   return {
     origin,
+    persistDir,
     async start() {
       for (let i = 0; !(await portFree(port)); i++) {
         if (i > 50) throw new Error(`127.0.0.1:${port} is in use`);
@@ -76,6 +83,7 @@ export function freshCollector({ port = PORT, state = "agent-e2e-state" }: { por
           ADMIN_TOKEN: plain(ADMIN_TOKEN),
           LIMIT_NEW_INSTALLATIONS_PER_HOUR: plain("1000000"),
           COUNTER_FLUSH_MS: plain("50"),
+          ...Object.fromEntries(Object.entries(vars).map(([name, value]) => [name, plain(value)])),
         },
       });
       await started.ready;

@@ -112,7 +112,7 @@ async function packArchive(bucket: R2Bucket, bundle: BundleRow, now: number): Pr
 }
 
 /** The Queue consumer: each message is one step; a failed step is retried with back-off. */
-export async function consumeBundleMessages(batch: MessageBatch<BundleMessage>, env: Env, deps: StepDeps): Promise<void> {
+export async function consumeBundleMessages(batch: { readonly messages: readonly Message<BundleMessage>[] }, env: Env, deps: StepDeps): Promise<void> {
   for (const message of batch.messages) {
     try {
       await runBundleStep(env, message.body, deps);

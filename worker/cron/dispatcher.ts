@@ -1,6 +1,7 @@
 // Cron Triggers land here: each cron expression of wrangler.toml maps to the jobs it runs.
 import { abandonStaleJobRuns, finishJobRun, startJobRun } from "../db/analytic";
 import { maintainBundles } from "../bundles/job";
+import { backupDeps, runBackupSchedule } from "../backups/job";
 import { planProcessorRun } from "../processor/plan";
 import { installationsRollupJob } from "./rollup";
 
@@ -18,6 +19,8 @@ export const SCHEDULE: Schedule = {
     installationsRollupJob,
     { name: "bundles-maintenance", run: (env) => maintainBundles(env, Date.now()) },
     { name: "contrib-processor", run: async (env) => ({ ...(await planProcessorRun(env, Date.now())) }) },
+    // Last: its first step only plans and sends a message (docs/operations-backups.md).
+    { name: "backups", run: (env, scheduledTime) => runBackupSchedule(backupDeps(env), scheduledTime) },
   ],
 };
 

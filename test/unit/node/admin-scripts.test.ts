@@ -72,6 +72,18 @@ describe("npm run admin", () => {
     expect(seen).toEqual(["GET /api/v1/admin/installations/abc Bearer test-admin-secret"]);
   });
 
+  it("lists the backups, shows one and starts one", async () => {
+    const port = await startService();
+    for (const args of [["backups"], ["backups", "20260501T030000Z"], ["backups", "start"]]) {
+      expect((await runScript("scripts/admin.mjs", args, { PORT: String(port) })).code).toBe(0);
+    }
+    expect(seen).toEqual([
+      "GET /api/v1/admin/backups Bearer test-admin-secret",
+      "GET /api/v1/admin/backups/20260501T030000Z Bearer test-admin-secret",
+      "POST /api/v1/admin/backups Bearer test-admin-secret",
+    ]);
+  });
+
   it("names the URL it tried when nothing answers there", async () => {
     const port = await closedPort();
     const run = await runScript("scripts/admin.mjs", ["filtering-rules", "get"], { PORT: String(port) });
