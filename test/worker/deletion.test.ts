@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { DeletionReceiptSchema } from "../../schemas/collector";
+import { runInstallationsRollup } from "../../worker/cron/rollup";
 import { deleteInstallationRows } from "../../worker/db/collector";
 import type { Installation } from "../../worker/durable/installation";
 import {
@@ -227,5 +228,99 @@ describe("deleteInstallationRows", () => {
       .bind(uid)
       .all();
     expect(tombstone.results).toEqual([{ structure_id: id, deleted_at: 1_800_000_000_000 }]);
+  });
+});
+
+describe("the roll-up after a deletion", () => {
+  const rollUp = () => runInstallationsRollup(env, { chunkSize: 500, overlapMs: 0, budgetMs: 60_000 });
+  const fuelRelease = (release: string) => ({ fuel_release: { release, api: "1", feature_groups: [] } });
+  const report = async (release: string) =>
+    (await call(`/api/v1/json/report/installations?release=${encodeURIComponent(release)}`)).json<{
+      installations: { count: number; environments_num: Record<string, number> };
+      environments: { count: number; statuses: Record<string, number> };
+    }>();
+  const adoptionOn = async (release: string) => {
+    const today = new Date().toISOString().slice(0, 10);
+    const body = await (await call(`/api/v1/json/report/adoption?from_date=${today}&to_date=${today}`)).json<{ days: { installations: Record<string, number> }[] }>();
+    return body.days[0]!.installations[release] ?? 0;
+  };
+  const summaryOf = async (uid: string) =>
+    env.ANALYTIC_DB.prepare("SELECT source_id FROM rollup_installations WHERE master_node_uid = ?").bind(uid).first<{ source_id: number }>();
+  const pendingDeletions = async () =>
+    (await env.COLLECTOR_DB.prepare("SELECT count(*) AS n FROM installation_deletions").first<{ n: number }>())!.n;
+
+  /** Two bound installations of a release of their own, one with two clusters, rolled up. */
+  async function twoCounted(release: string) {
+    const kept = await installationWithData("kept");
+    const gone = await installationWithData("gone");
+    for (const [{ uid, token }, clusters] of [
+      [kept, [cluster(1, 3)]],
+      [gone, [cluster(1, 2), cluster(2, 5, { status: "error" })]],
+    ] as const) {
+      const res = await postStructure(uid, token, { ...fuelRelease(release), clusters_num: clusters.length, clusters });
+      expect(res.status).toBe(200);
+    }
+    await rollUp();
+    return { kept, gone };
+  }
+
+  it("leaves the reports as they were until the next roll-up, which takes the installation out", async () => {
+    const release = `del-${Date.now()}`;
+    const { gone } = await twoCounted(release);
+    const counted = await report(release);
+    expect(counted.installations).toEqual({ count: 2, environments_num: { "1": 1, "2": 1 } });
+    expect(counted.environments).toMatchObject({ count: 3, statuses: { operational: 2, error: 1 } });
+    expect(await adoptionOn(release)).toBe(2);
+
+    expect((await deleteCall(gone.uid, gone.token)).status).toBe(200);
+    expect(await report(release)).toEqual(counted);
+    expect(await pendingDeletions()).toBe(1);
+
+    const run = await rollUp();
+    expect(run.removed).toBe(1);
+    expect(await report(release)).toMatchObject({
+      installations: { count: 1, environments_num: { "1": 1 } },
+      environments: { count: 1, statuses: { operational: 1 } },
+    });
+    expect(await adoptionOn(release)).toBe(1);
+    expect(await summaryOf(gone.uid)).toBeNull();
+    expect(await pendingDeletions()).toBe(0);
+    // Nothing left to take out: the next run changes nothing.
+    expect((await rollUp()).removed).toBe(0);
+  });
+
+  it("counts a later first contact of the same uid as a new installation, once", async () => {
+    const release = `again-${Date.now()}`;
+    const { gone } = await twoCounted(release);
+    expect((await deleteCall(gone.uid, gone.token)).status).toBe(200);
+    // Posted again before any roll-up: the deletion is taken out first, then the new row counted.
+    expect((await postStructure(gone.uid, undefined, { ...fuelRelease(release), clusters_num: 0 })).status).toBe(201);
+    await rollUp();
+    expect((await report(release)).installations).toEqual({ count: 2, environments_num: { "1": 1, "0": 1 } });
+    expect(await adoptionOn(release)).toBe(2);
+  });
+
+  it("keeps a first contact that was rolled up before the deletion was", async () => {
+    const release = `late-${Date.now()}`;
+    const { gone } = await twoCounted(release);
+    expect((await deleteCall(gone.uid, gone.token)).status).toBe(200);
+    // Roll up the new row while the deletion waits (as if a run had raced it): the new row's
+    // summary replaces the old one's contribution, and the deletion must then leave it alone.
+    const held = (await env.COLLECTOR_DB.prepare("SELECT * FROM installation_deletions").all<Record<string, unknown>>()).results;
+    await env.COLLECTOR_DB.prepare("DELETE FROM installation_deletions").run();
+    expect((await postStructure(gone.uid, undefined, { ...fuelRelease(release), clusters_num: 0 })).status).toBe(201);
+    await rollUp();
+    const after = await report(release);
+    expect(after.installations).toEqual({ count: 2, environments_num: { "1": 1, "0": 1 } });
+    for (const row of held) {
+      await env.COLLECTOR_DB.prepare("INSERT INTO installation_deletions (id, master_node_uid, structure_id, deleted_at) VALUES (?, ?, ?, ?)")
+        .bind(row.id, row.master_node_uid, row.structure_id, row.deleted_at)
+        .run();
+    }
+    const run = await rollUp();
+    expect(run.removed).toBe(0);
+    expect(await report(release)).toEqual(after);
+    expect(await summaryOf(gone.uid)).not.toBeNull();
+    expect(await pendingDeletions()).toBe(0);
   });
 });
