@@ -18,6 +18,7 @@ import { type IndexedRules, indexFilteringRules, isFiltered, rulesEpoch } from "
 import {
   accumulate,
   adoptionContribution,
+  COUNTING_VERSION,
   type Counts,
   difference,
   type InstallationSummary,
@@ -55,12 +56,13 @@ export interface RollupOptions extends RollupConfig {
   maxChunks?: number;
 }
 
+/** The epoch of the rules in force and of the counting: when it changes, a run starts over. */
 async function loadRules(db: D1Database, now: number): Promise<{ rules: IndexedRules; epoch: string }> {
   const stored = await findFilteringRules(db);
   const parsed = FilteringRulesSchema.safeParse(stored?.rules ?? {});
   if (!parsed.success) console.error("stored filtering rules are invalid; filtering nothing", parsed.error.issues[0]);
   const rules = indexFilteringRules(parsed.success ? parsed.data : {});
-  return { rules, epoch: rulesEpoch(rules, stored?.updatedAt ?? null, now) };
+  return { rules, epoch: `${rulesEpoch(rules, stored?.updatedAt ?? null, now)}/c${COUNTING_VERSION}` };
 }
 
 /**
@@ -145,6 +147,7 @@ export async function runInstallationsRollup(env: Env, options: RollupOptions): 
         clusters: row.clusters,
         counted: !filtered && row.trust !== "quarantined",
         history: row.history,
+        counting: COUNTING_VERSION,
       };
       const before = previous.value.get(row.uid)?.summary ?? null;
       accumulate(report, difference(reportContribution(before), reportContribution(summary)));
