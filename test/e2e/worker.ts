@@ -37,6 +37,9 @@ export function ensureUiBuilt() {
 
 const DATABASES = ["COLLECTOR_DB", "ANALYTIC_DB", "CONTRIB_DB"];
 
+/** A report as this worker answers it: it withholds nothing (docs/privacy.md), so no number is null. */
+export type Complete<T> = T extends null ? never : T extends object ? { [K in keyof T]: Complete<T[K]> } : T;
+
 export interface RunningWorker {
   origin: string;
   persistDir: string;
