@@ -14,7 +14,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** The public answer of test/worker-privacy/suppression.test.ts. */
+/** A public answer with numbers withheld below k and with them, in headline figures and maps. */
 const report: InstallationsReport = {
   installations: { count: 31, environments_num: { "1": 22, "2": null, "4": null } },
   environments: {
