@@ -4,6 +4,7 @@
 //   filtering-rules set <file.json>     replace them with a file's (validated by the service)
 //   installation <uid>                  show an installation's identity
 //   installation <uid> rotate|clear|accept
+//   installation <uid> delete           delete everything stored about it (prints the receipt)
 // Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
 // The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
@@ -21,11 +22,17 @@ try {
     await call(base, "PUT", "/filtering-rules", readFileSync(rest[1], "utf8"));
   } else if (command === "installation" && rest[0]) {
     const uid = encodeURIComponent(rest[0]);
-    const action = { undefined: ["GET", ""], rotate: ["POST", "/token"], clear: ["DELETE", "/token"], accept: ["POST", "/accept"] }[rest[1]];
-    if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear or accept`);
+    const action = {
+      undefined: ["GET", ""],
+      rotate: ["POST", "/token"],
+      clear: ["DELETE", "/token"],
+      accept: ["POST", "/accept"],
+      delete: ["DELETE", ""],
+    }[rest[1]];
+    if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear, accept or delete`);
     await call(base, action[0], `/installations/${uid}${action[1]}`);
   } else {
-    console.error("usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept] [--url <base>]");
+    console.error("usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept|delete] [--url <base>]");
     process.exitCode = 2;
   }
 } catch (error) {
