@@ -40,16 +40,24 @@ export default defineConfig({
     projects: [
       // Pure functions (worker/domain, schemas): plain Node, fast.
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" } },
-      // The shipped defaults, except that every test request comes from one address.
+      // The shipped defaults, except that every test request comes from one address, and that
+      // small-cell suppression is off: these tests count a handful of installations.
       // Backups in pages of 3 rows and steps of 16, so that a few seeded rows make several files;
       // no scheduled backup unless a test asks for one (started by another test's cron run, its
       // Queue steps would still be running when that test's file ends).
       workerProject("worker", ["test/worker/**/*.test.ts"], {
         LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
         ROLLUP_OVERLAP_SECONDS: "0",
+        SUPPRESSION_K: "1",
         BACKUP_HOUR_UTC: "off",
         BACKUP_PAGE_ROWS: "3",
         BACKUP_ROWS_PER_STEP: "16",
+      }),
+      // Small-cell suppression at its shipped k (5): the public reports as the public gets them.
+      workerProject("worker-privacy", ["test/worker-privacy/**/*.test.ts"], {
+        LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
+        ROLLUP_OVERLAP_SECONDS: "0",
+        BACKUP_HOUR_UTC: "off",
       }),
       // Small limits, the strictest legacy policy, and no admin secret.
       workerProject("worker-strict", ["test/worker-strict/**/*.test.ts"], {
@@ -58,10 +66,12 @@ export default defineConfig({
         LIMIT_REQUESTS_PER_MINUTE: "5",
         LIMIT_RECORDS_PER_DAY: "50",
         LIMIT_NEW_INSTALLATIONS_PER_HOUR: "3",
+        SUPPRESSION_K: "1",
       }),
       workerProject("worker-quarantine", ["test/worker-quarantine/**/*.test.ts"], {
         LEGACY_POLICY: "quarantine",
         LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000",
+        SUPPRESSION_K: "1",
       }),
       // The dashboard's components and data mapping, in a simulated DOM.
       {

@@ -202,6 +202,37 @@ export const ErrorResponseSchema = z.object({
 });
 export type ErrorResponse = z.infer<typeof ErrorResponseSchema>;
 
+/** DELETE /api/v1/installation: which installation; its token goes in the X-Installation-Token header. */
+export const InstallationDeletionRequestSchema = z.strictObject({ master_node_uid: MasterNodeUidSchema });
+
+/** What a deletion removed: rows per table, the installation's object, and when. */
+export const DeletionReceiptSchema = z.object({
+  status: z.literal("ok"),
+  master_node_uid: z.string(),
+  /** The installation with its token, or an operator through the admin API. */
+  requested_by: z.enum(["installation", "operator"]),
+  /** ISO 8601, UTC. */
+  deleted_at: z.string(),
+  deleted: z.object({
+    installation_structures: z.int(),
+    action_logs: z.int(),
+    oswl_stats: z.int(),
+    /** Its release history (the adoption report's source). */
+    installation_release_days: z.int(),
+    /** The installation's Durable Object: all of its storage is gone. */
+    installation_object: z.object({
+      identity: z.boolean(),
+      token_binding: z.boolean(),
+      token_key: z.boolean(),
+      action_log_ids: z.int(),
+      quota_windows: z.int(),
+    }),
+  }),
+  /** `next_rollup`: the next roll-up takes it out of the reports; `not_in_reports`: it had no structure to count. */
+  reports: z.enum(["next_rollup", "not_in_reports"]),
+});
+export type DeletionReceipt = z.infer<typeof DeletionReceiptSchema>;
+
 /** Schemas published as JSON Schema documents at /api/v1/schemas/<name>.json. */
 export const PUBLISHED_SCHEMAS = {
   installation_structure: InstallationStructureRequestSchema,
@@ -211,4 +242,6 @@ export const PUBLISHED_SCHEMAS = {
   oswl_stats_response: OswlStatsResponseSchema,
   ok_response: OkResponseSchema,
   error_response: ErrorResponseSchema,
+  installation_deletion: InstallationDeletionRequestSchema,
+  deletion_receipt: DeletionReceiptSchema,
 } as const;

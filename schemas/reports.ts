@@ -10,24 +10,46 @@ export const InstallationsReportQuerySchema = z.object({
   refresh: z.enum(["0", "1"]).optional(),
 });
 
-const counts = z.record(z.string(), z.int());
+/**
+ * A number of a report. In a public answer, null where small-cell suppression withheld it
+ * (docs/privacy.md): it comes from fewer than `suppressed.k` installations, or would give such a
+ * number away. An answer to the admin secret has no null.
+ */
+const count = z.int().nullable();
+const counts = z.record(z.string(), count);
+
+/**
+ * What a public answer withheld: k, and the JSON Pointers (RFC 6901, schemas/report-pointer.ts)
+ * of the numbers made null, by reason. Absent from an admin's answer, and when k is 1.
+ */
+export const SuppressionNoteSchema = z.object({
+  k: z.int(),
+  /** From fewer than k installations. */
+  below_k: z.array(z.string()),
+  /** Not small, but withheld so that a small one cannot be worked out by subtraction. */
+  complementary: z.array(z.string()),
+});
+export type SuppressionNote = z.infer<typeof SuppressionNoteSchema>;
+const suppressed = SuppressionNoteSchema.optional();
 
 /** fuel-stats' report shape (reference §3.2): the keys of every map are strings. */
 export const InstallationsReportSchema = z.object({
-  installations: z.object({ count: z.int(), environments_num: counts }),
+  installations: z.object({ count, environments_num: counts }),
   environments: z.object({
-    count: z.int(),
-    operable_envs_count: z.int(),
+    count,
+    operable_envs_count: count,
     statuses: counts,
     nodes_num: counts,
     hypervisors_num: counts,
     oses_num: counts,
   }),
+  suppressed,
 });
 
 export const ReleasesReportSchema = z.object({
   /** Newest release first; `installations` counts the installations the report counts. */
-  releases: z.array(z.object({ release: z.string(), installations: z.int() })),
+  releases: z.array(z.object({ release: z.string(), installations: count })),
+  suppressed,
 });
 export type ReleasesReport = z.infer<typeof ReleasesReportSchema>;
 
@@ -49,9 +71,10 @@ export const AdoptionReportSchema = z.object({
   /** One entry per day of the range: installations on each release at the end of that day. */
   days: z.array(z.object({ date: z.string(), installations: counts })),
   /** Upgrades (and downgrades) in the range, most frequent first. */
-  transitions: z.array(z.object({ from_release: z.string(), to_release: z.string(), installations: z.int() })),
+  transitions: z.array(z.object({ from_release: z.string(), to_release: z.string(), installations: count })),
   /** The same moves, day by day. */
-  transitions_by_day: z.array(z.object({ date: z.string(), from_release: z.string(), to_release: z.string(), installations: z.int() })),
+  transitions_by_day: z.array(z.object({ date: z.string(), from_release: z.string(), to_release: z.string(), installations: count })),
+  suppressed,
 });
 export type AdoptionReport = z.infer<typeof AdoptionReportSchema>;
 
@@ -62,11 +85,12 @@ export type AdoptionReport = z.infer<typeof AdoptionReportSchema>;
  */
 export const FilteringReportSchema = z.object({
   filtered: z.object({
-    count: z.int(),
+    count,
     /** By release; "" for installations that reported none. */
     releases: counts,
   }),
   rules: z.record(z.string(), z.unknown()),
   rules_updated_at: z.string().nullable(),
+  suppressed,
 });
 export type FilteringReport = z.infer<typeof FilteringReportSchema>;

@@ -6,6 +6,7 @@
 //   installation <uid> rotate|clear|accept
 //   backups                             list the D1 backups in R2 (docs/operations-backups.md)
 //   backups start | backups <id>        start one now | show one
+//   installation <uid> delete           delete everything stored about it (prints the receipt)
 // Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
 // The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
@@ -23,15 +24,21 @@ try {
     await call(base, "PUT", "/filtering-rules", readFileSync(rest[1], "utf8"));
   } else if (command === "installation" && rest[0]) {
     const uid = encodeURIComponent(rest[0]);
-    const action = { undefined: ["GET", ""], rotate: ["POST", "/token"], clear: ["DELETE", "/token"], accept: ["POST", "/accept"] }[rest[1]];
-    if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear or accept`);
+    const action = {
+      undefined: ["GET", ""],
+      rotate: ["POST", "/token"],
+      clear: ["DELETE", "/token"],
+      accept: ["POST", "/accept"],
+      delete: ["DELETE", ""],
+    }[rest[1]];
+    if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear, accept or delete`);
     await call(base, action[0], `/installations/${uid}${action[1]}`);
   } else if (command === "backups" && rest.length <= 1) {
     if (rest[0] === "start") await call(base, "POST", "/backups");
     else await call(base, "GET", rest[0] ? `/backups/${encodeURIComponent(rest[0])}` : "/backups");
   } else {
     console.error(
-      "usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept] | backups [start|<id>] [--url <base>]",
+      "usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept|delete] | backups [start|<id>] [--url <base>]",
     );
     process.exitCode = 2;
   }

@@ -178,3 +178,12 @@ export const backupConfig = settings(
     rowsPerStep: v.BACKUP_ROWS_PER_STEP,
   }),
 );
+
+export interface PrivacyConfig {
+  /** k of small-cell suppression: a number of a public report that comes from fewer installations
+   * is withheld (docs/privacy.md); 1 withholds nothing. */
+  suppressionK: number;
+}
+
+// Not in wrangler.toml's [vars]: the default applies until a deployment sets SUPPRESSION_K.
+export const privacyConfig = settings(z.object({ SUPPRESSION_K: positiveInt(5) }), (v): PrivacyConfig => ({ suppressionK: v.SUPPRESSION_K }));

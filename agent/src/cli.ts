@@ -7,6 +7,7 @@ import { CollectorClient } from "./client";
 import { type AgentConfig, DEFAULT_CONFIG_FILE, loadConfig } from "./config";
 import { decideConsent } from "./consent";
 import { runCycle } from "./cycle";
+import { forgetInstallation } from "./forget";
 import { writerLogger } from "./log";
 import { Outbox } from "./outbox";
 import { AgentLoop } from "./scheduler";
@@ -23,6 +24,8 @@ const USAGE = `usage: edgestats-agent [--config FILE] <command>
   receipt FILE        mark this outbox by an upload's receipt
   token set TOKEN     store an installation token an operator handed out
   token clear         forget the stored token (the next write asks for a new one)
+  forget              ask the collector to delete everything it holds of this installation
+                      (with the installation's token); prints the collector's receipt
 
 The config file is --config, else $EDGESTATS_AGENT_CONFIG, else ./${DEFAULT_CONFIG_FILE}.
 Nothing is sent unless the config says "sendStatistics": true; DO_NOT_TRACK=1 or
@@ -132,6 +135,22 @@ export async function main(argv: string[], io: CliIo = defaultIo): Promise<numbe
           if (!file) throw new UsageError("receipt needs the receipt file");
           const receipt = readReceipt(file);
           io.stdout(json({ marked_sent: applyReceipt(outbox, config, receipt), complete: receipt.complete }));
+          return 0;
+        }
+        case "forget": {
+          const result = await forgetInstallation(outbox, client(config.collector, config.timeoutMs), config.masterNodeUid);
+          if (result.outcome === "refused") {
+            io.stdout(json(result));
+            io.stderr(`the collector did not delete master_node_uid ${result.master_node_uid}: ${result.message}\n`);
+            return 3;
+          }
+          io.stdout(json(result.receipt));
+          if (decideConsent(config, io.env).send) {
+            io.stderr(
+              `deleted. "sendStatistics" is still true in ${configFile}: the next cycle reports this installation again, ` +
+                "as a new one, with what is still pending in the outbox; set it to false to stop.\n",
+            );
+          }
           return 0;
         }
         case "token": {

@@ -32,6 +32,7 @@ export const API_PATHS = {
   action_logs: "/api/v1/action_logs/",
   installation_structure: "/api/v1/installation_structure/",
   oswl_stats: "/api/v1/oswl_stats/",
+  installation: "/api/v1/installation",
 } as const;
 
 export class CollectorClient {
@@ -84,6 +85,12 @@ export class CollectorClient {
     if (response.status !== 200 || response.json?.status !== "ok") {
       throw new CollectorError("http", `${API_PATHS.ping}: unexpected answer ${response.status}`, response.status);
     }
+  }
+
+  /** DELETE installation: the collector deletes everything it holds of the installation; any HTTP answer is returned. */
+  deleteInstallation(uid: string, token: string): Promise<CollectorResponse> {
+    const headers = { "content-type": "application/json", "master-node-uid": uid, [INSTALLATION_TOKEN_HEADER]: token };
+    return this.request(API_PATHS.installation, { method: "DELETE", headers, body: JSON.stringify({ master_node_uid: uid }) });
   }
 
   /** POSTs a JSON body with the installation token (if any); any HTTP answer is returned. */

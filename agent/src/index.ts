@@ -11,6 +11,7 @@ export { CollectorClient, CollectorError } from "./client";
 export { type AgentConfig, type AgentConfigInput, AgentConfigSchema, loadConfig, parseConfig } from "./config";
 export { type Consent, decideConsent, OPT_OUT_VARIABLES } from "./consent";
 export { type CycleReport, runCycle } from "./cycle";
+export { type ForgetResult, forgetInstallation } from "./forget";
 export { IdentityError } from "./identity";
 export { type Logger, memoryLogger, silentLogger, stderrLogger, writerLogger } from "./log";
 export { type ActionLogInput, Outbox, type OswlInput } from "./outbox";

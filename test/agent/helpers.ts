@@ -212,6 +212,31 @@ export function fakeCollector(options: { actionLogStatus?: ActionLogStatusFn; os
     await Promise.race([state.onRequest?.(request), aborted]);
     if (url.pathname === "/api/v1/ping/") return reply(200, { status: "ok", exec_time: 0 });
     const presented = headers["x-installation-token"] ?? null;
+    if (url.pathname === "/api/v1/installation" && request.method === "DELETE") {
+      const refuse = (reason: string, message: string) => reply(403, { status: "error", reason, message });
+      if (presented === null) return refuse("token_required", "deleting an installation needs its token");
+      if (state.boundToken === null) return refuse("not_bound", "this installation is not bound to a token");
+      if (presented !== state.boundToken) return refuse("token_wrong", "X-Installation-Token does not match");
+      const receipt = {
+        status: "ok",
+        master_node_uid: (body as { master_node_uid: string }).master_node_uid,
+        requested_by: "installation",
+        deleted_at: new Date(0).toISOString(),
+        deleted: {
+          installation_structures: state.structure === null ? 0 : 1,
+          action_logs: storedLogs.size,
+          oswl_stats: storedOswl.size,
+          installation_release_days: state.structure === null ? 0 : 1,
+          installation_object: { identity: true, token_binding: true, token_key: false, action_log_ids: storedLogs.size, quota_windows: 2 },
+        },
+        reports: state.structure === null ? "not_in_reports" : "next_rollup",
+      };
+      state.boundToken = null;
+      state.structure = null;
+      storedLogs.clear();
+      storedOswl.clear();
+      return reply(200, receipt);
+    }
     let tokenField: Record<string, string> = {};
     if (state.boundToken !== null) {
       if (presented !== state.boundToken) return reply(403, { status: "error", message: "X-Installation-Token does not match the token this installation is bound to" });

@@ -7,10 +7,15 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AdoptionReport, HealthResponse, InstallationsReport, ReleasesReport } from "../../ui/src/lib/api";
+import type * as Api from "../../ui/src/lib/api";
+import type { HealthResponse } from "../../ui/src/lib/api";
 import { CHROMIUM_ARGS, chromiumFor } from "./chromium";
 import { UPGRADED, seed } from "./seed";
-import { type RunningWorker, root, startWorker } from "./worker";
+import { type Complete, type RunningWorker, root, startWorker } from "./worker";
+
+type AdoptionReport = Complete<Api.AdoptionReport>;
+type InstallationsReport = Complete<Api.InstallationsReport>;
+type ReleasesReport = Complete<Api.ReleasesReport>;
 
 const PORT = Number(process.env.E2E_PORT ?? 8795);
 const ARTIFACTS = path.join(root, "test-artifacts/e2e");

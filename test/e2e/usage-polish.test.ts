@@ -5,10 +5,13 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { type Browser, type BrowserContext, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { FilteringReport, InstallationsReport } from "../../ui/src/lib/api";
+import type * as Api from "../../ui/src/lib/api";
 import { CHROMIUM_ARGS, chromiumFor } from "./chromium";
 import { STRUCTURES, seed } from "./seed";
-import { E2E_ADMIN_TOKEN, type RunningWorker, root, startWorker } from "./worker";
+import { type Complete, E2E_ADMIN_TOKEN, type RunningWorker, root, startWorker } from "./worker";
+
+type FilteringReport = Complete<Api.FilteringReport>;
+type InstallationsReport = Complete<Api.InstallationsReport>;
 
 // One above the dashboard's file, which may run at the same time.
 const PORT = Number(process.env.E2E_PORT ?? 8795) + 1;

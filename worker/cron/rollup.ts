@@ -6,9 +6,11 @@ import { findFilteringRules } from "../db/analytic";
 import {
   commitChunk,
   CursorMovedError,
+  deleteRolledUpDeletions,
   type RollupCursor,
   readChangedInstallations,
   readCursor,
+  readPendingDeletions,
   readSummaries,
   updateCollectorClassification,
 } from "../db/rollup";
@@ -16,6 +18,7 @@ import { type IndexedRules, indexFilteringRules, isFiltered, rulesEpoch } from "
 import {
   accumulate,
   adoptionContribution,
+  COUNTING_VERSION,
   type Counts,
   difference,
   type InstallationSummary,
@@ -29,6 +32,8 @@ export const INSTALLATIONS_ROLLUP = "installations-rollup";
 export interface RollupRun {
   chunks: number;
   installations: number;
+  /** Deleted installations (docs/privacy.md) taken out of the reports. */
+  removed: number;
   /** D1's rows_read and rows_written over both databases. */
   rowsRead: number;
   rowsWritten: number;
@@ -51,12 +56,13 @@ export interface RollupOptions extends RollupConfig {
   maxChunks?: number;
 }
 
+/** The epoch of the rules in force and of the counting: when it changes, a run starts over. */
 async function loadRules(db: D1Database, now: number): Promise<{ rules: IndexedRules; epoch: string }> {
   const stored = await findFilteringRules(db);
   const parsed = FilteringRulesSchema.safeParse(stored?.rules ?? {});
   if (!parsed.success) console.error("stored filtering rules are invalid; filtering nothing", parsed.error.issues[0]);
   const rules = indexFilteringRules(parsed.success ? parsed.data : {});
-  return { rules, epoch: rulesEpoch(rules, stored?.updatedAt ?? null, now) };
+  return { rules, epoch: `${rulesEpoch(rules, stored?.updatedAt ?? null, now)}/c${COUNTING_VERSION}` };
 }
 
 /**
@@ -86,6 +92,7 @@ export async function runInstallationsRollup(env: Env, options: RollupOptions): 
   const run: RollupRun = {
     chunks: 0,
     installations: 0,
+    removed: 0,
     rowsRead: 0,
     rowsWritten: 0,
     reclassified: 0,
@@ -96,8 +103,27 @@ export async function runInstallationsRollup(env: Env, options: RollupOptions): 
     ms: 0,
   };
 
+  const outOfBudget = () => run.chunks >= (options.maxChunks ?? Number.POSITIVE_INFINITY) || clock() - started >= options.budgetMs;
+
+  // Deleted installations first: each chunk subtracts what was last counted for them.
   for (;;) {
-    if (run.chunks >= (options.maxChunks ?? Number.POSITIVE_INFINITY) || clock() - started >= options.budgetMs) {
+    if (outOfBudget()) {
+      run.stopped = "budget";
+      break;
+    }
+    const chunk = await removeDeletedInstallations(env, cursor, options.chunkSize, clock());
+    run.rowsRead += chunk.rowsRead;
+    run.rowsWritten += chunk.rowsWritten;
+    if (chunk.stopped === "raced") run.stopped = "raced";
+    if (chunk.stopped !== "done" || chunk.deletions === 0) break;
+    cursor = chunk.cursor;
+    run.chunks++;
+    run.removed += chunk.removed;
+    if (chunk.deletions < options.chunkSize) break;
+  }
+
+  while (run.stopped === "done") {
+    if (outOfBudget()) {
       run.stopped = "budget";
       break;
     }
@@ -121,13 +147,14 @@ export async function runInstallationsRollup(env: Env, options: RollupOptions): 
         clusters: row.clusters,
         counted: !filtered && row.trust !== "quarantined",
         history: row.history,
+        counting: COUNTING_VERSION,
       };
-      const before = previous.value.get(row.uid) ?? null;
+      const before = previous.value.get(row.uid)?.summary ?? null;
       accumulate(report, difference(reportContribution(before), reportContribution(summary)));
       const [was, is] = [adoptionContribution(before), adoptionContribution(summary)];
       accumulate(adoption, difference(was.days, is.days));
       accumulate(transitions, difference(was.transitions, is.transitions));
-      return { uid: row.uid, summary, isFiltered: filtered, trust: row.trust, sourceUpdatedAt: row.updatedAt };
+      return { uid: row.uid, summary, isFiltered: filtered, trust: row.trust, sourceUpdatedAt: row.updatedAt, sourceId: row.id };
     });
     const last = rows.at(-1);
     const reached = last ? { cursorAt: last.updatedAt, cursorId: last.id } : position;
@@ -169,6 +196,72 @@ export async function runInstallationsRollup(env: Env, options: RollupOptions): 
   run.cursor = cursor;
   run.ms = clock() - started;
   return run;
+}
+
+/**
+ * One chunk of deleted installations (installation_deletions, written with each deletion): their
+ * last summaries' contribution is subtracted and the summaries dropped, in one commit that claims
+ * the next cursor version like any chunk (the cursor's position and epoch stay), then the
+ * deletions are forgotten. A summary made from a later first contact of the same uid (a larger
+ * source id) is left alone: it replaced the deleted one's contribution when it was counted.
+ * Running a deletion twice (the forget after the commit failed) finds no summary, or a later
+ * one, and changes nothing.
+ */
+async function removeDeletedInstallations(
+  env: Env,
+  cursor: RollupCursor,
+  limit: number,
+  now: number,
+): Promise<{ stopped: "done" | "raced"; deletions: number; removed: number; cursor: RollupCursor; rowsRead: number; rowsWritten: number }> {
+  const pending = await readPendingDeletions(env.COLLECTOR_DB, limit);
+  const result = {
+    stopped: "done" as "done" | "raced",
+    deletions: pending.value.length,
+    removed: 0,
+    cursor,
+    rowsRead: pending.rowsRead,
+    rowsWritten: 0,
+  };
+  if (pending.value.length === 0) return result;
+  const counted = await readSummaries(env.ANALYTIC_DB, pending.value.map((d) => d.uid));
+  result.rowsRead += counted.rowsRead;
+  const report: Counts = new Map();
+  const adoption: Counts = new Map();
+  const transitions: Counts = new Map();
+  const removed = new Set<string>();
+  for (const deletion of pending.value) {
+    const last = counted.value.get(deletion.uid);
+    if (!last || removed.has(deletion.uid) || (last.sourceId !== null && last.sourceId > deletion.structureId)) continue;
+    accumulate(report, difference(reportContribution(last.summary), reportContribution(null)));
+    const [was, none] = [adoptionContribution(last.summary), adoptionContribution(null)];
+    accumulate(adoption, difference(was.days, none.days));
+    accumulate(transitions, difference(was.transitions, none.transitions));
+    removed.add(deletion.uid);
+  }
+  const to = { cursorAt: cursor.cursorAt, cursorId: cursor.cursorId, rulesEpoch: cursor.rulesEpoch };
+  try {
+    const committed = await commitChunk(env.ANALYTIC_DB, {
+      job: INSTALLATIONS_ROLLUP,
+      from: cursor,
+      to,
+      installations: [],
+      removed: [...removed],
+      report,
+      adoption,
+      transitions,
+      now,
+    });
+    result.rowsRead += committed.rowsRead;
+    result.rowsWritten += committed.rowsWritten;
+  } catch (error) {
+    if (!(error instanceof CursorMovedError)) throw error;
+    return { ...result, stopped: "raced" };
+  }
+  result.cursor = { version: cursor.version + 1, ...to };
+  result.removed = removed.size;
+  const forgotten = await deleteRolledUpDeletions(env.COLLECTOR_DB, pending.value.map((d) => d.id));
+  result.rowsWritten += forgotten.rowsWritten;
+  return result;
 }
 
 export const installationsRollupJob: CronJob = {

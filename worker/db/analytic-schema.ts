@@ -44,6 +44,9 @@ export const rollupInstallations = sqliteTable(
     summary: text("summary").notNull(),
     /** installation_structures.updated_at of the row it was made from. */
     sourceUpdatedAt: integer("source_updated_at").notNull(),
+    /** installation_structures.id of that row (null: rolled up before this column existed). A
+     * deletion's tombstone names the id it deleted; a later first contact has a larger one. */
+    sourceId: integer("source_id"),
     rolledAt: integer("rolled_at").notNull(),
   },
   (t) => [index("rollup_installations_release_idx").on(t.release)],

@@ -111,3 +111,17 @@ export const installationReleaseDays = sqliteTable(
   },
   (t) => [index("installation_release_days_uid_day_idx").on(t.masterNodeUid, t.day, t.id)],
 );
+
+/**
+ * Installations deleted on request (DELETE /api/v1/installation, or the admin API) whose roll-up
+ * contribution is still to be taken out: the next roll-up subtracts what it last counted for them
+ * and drops the row. Written in the same transaction as the deletion of the structure.
+ */
+export const installationDeletions = sqliteTable("installation_deletions", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  masterNodeUid: text("master_node_uid").notNull(),
+  /** installation_structures.id of the deleted row: a later first contact gets a larger one. */
+  structureId: integer("structure_id").notNull(),
+  /** Epoch milliseconds. */
+  deletedAt: integer("deleted_at").notNull(),
+});

@@ -190,3 +190,57 @@ export async function lastWriteAt(db: D1Database, masterNodeUid: string): Promis
     .first<{ at: number | null }>();
   return row?.at ?? null;
 }
+
+/** Rows of one installation a statement deletes at most: a deletion never holds D1 for long. */
+export const DELETE_CHUNK_ROWS = 1000;
+
+/** What deleting an installation's rows removed, table by table. */
+export interface DeletedRows {
+  installation_structures: number;
+  action_logs: number;
+  oswl_stats: number;
+  installation_release_days: number;
+  /** Statements run (the chunks), for the log and the tests. */
+  statements: number;
+}
+
+const CHUNKED_TABLES = ["action_logs", "oswl_stats", "installation_release_days"] as const;
+
+/**
+ * Deletes everything COLLECTOR_DB holds of one installation. Its action logs, OSWL rows and
+ * release history go `chunkRows` at a time (each chunk commits on its own; the caller, the
+ * installation's object, lets no write in meanwhile, so running it again after a failure
+ * finishes the job). Last, in one transaction, the structure goes and a row of
+ * installation_deletions tells the roll-up to take the installation out of the reports.
+ */
+export async function deleteInstallationRows(
+  db: D1Database,
+  masterNodeUid: string,
+  now: number,
+  chunkRows = DELETE_CHUNK_ROWS,
+): Promise<DeletedRows> {
+  const deleted: DeletedRows = { installation_structures: 0, action_logs: 0, oswl_stats: 0, installation_release_days: 0, statements: 0 };
+  for (const table of CHUNKED_TABLES) {
+    for (;;) {
+      const result = await db
+        .prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE master_node_uid = ? LIMIT ?)`)
+        .bind(masterNodeUid, chunkRows)
+        .run();
+      deleted.statements++;
+      deleted[table] += result.meta.changes;
+      if (result.meta.changes < chunkRows) break;
+    }
+  }
+  const [, structures] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO installation_deletions (master_node_uid, structure_id, deleted_at)
+         SELECT master_node_uid, id, ?2 FROM installation_structures WHERE master_node_uid = ?1`,
+      )
+      .bind(masterNodeUid, now),
+    db.prepare(`DELETE FROM installation_structures WHERE master_node_uid = ?`).bind(masterNodeUid),
+  ]);
+  deleted.statements++;
+  deleted.installation_structures = structures!.meta.changes;
+  return deleted;
+}

@@ -118,3 +118,31 @@ export function acceptInstallation(sql: SqlStorage, now: number): void {
   markSeen(sql, now);
   sql.exec(`UPDATE identity SET accepted_at = coalesce(accepted_at, ?) WHERE id = 1`, now);
 }
+
+/** What the object holds about its installation, counted before it forgets all of it. */
+export interface ObjectStateCounts {
+  identity: boolean;
+  token_binding: boolean;
+  token_key: boolean;
+  action_log_ids: number;
+  quota_windows: number;
+}
+
+export function countObjectState(sql: SqlStorage): ObjectStateCounts {
+  const row = sql
+    .exec<{ identity: number; bound: number; token_key: number; action_log_ids: number; quota_windows: number }>(
+      `SELECT (SELECT count(*) FROM identity) AS identity,
+              (SELECT count(*) FROM identity WHERE bound_hash IS NOT NULL) AS bound,
+              (SELECT count(*) FROM token_key) AS token_key,
+              (SELECT count(*) FROM action_log_keys) AS action_log_ids,
+              (SELECT count(*) FROM quota_windows) AS quota_windows`,
+    )
+    .one();
+  return {
+    identity: row.identity > 0,
+    token_binding: row.bound > 0,
+    token_key: row.token_key > 0,
+    action_log_ids: row.action_log_ids,
+    quota_windows: row.quota_windows,
+  };
+}

@@ -135,14 +135,56 @@ export async function readCursor(db: D1Database, job: string): Promise<RollupCur
   return row && { version: row.version, cursorAt: row.cursor_at, cursorId: row.cursor_id, rulesEpoch: row.rules_epoch };
 }
 
+/** What the roll-up last counted for an installation, and the collector row it counted. */
+export interface CountedSummary {
+  summary: InstallationSummary;
+  /** installation_structures.id; null when rolled up before the roll-up kept it. */
+  sourceId: number | null;
+}
+
 /** The summaries last counted for these installations. */
-export async function readSummaries(db: D1Database, uids: readonly string[]): Promise<Metered<Map<string, InstallationSummary>>> {
+export async function readSummaries(db: D1Database, uids: readonly string[]): Promise<Metered<Map<string, CountedSummary>>> {
   const result = await db
-    .prepare(`SELECT master_node_uid AS uid, summary FROM rollup_installations WHERE master_node_uid IN (SELECT value FROM json_each(?))`)
+    .prepare(
+      `SELECT master_node_uid AS uid, summary, source_id FROM rollup_installations WHERE master_node_uid IN (SELECT value FROM json_each(?))`,
+    )
     .bind(JSON.stringify(uids))
-    .all<{ uid: string; summary: string }>();
-  const value = new Map(result.results.map((r) => [r.uid, JSON.parse(r.summary) as InstallationSummary]));
+    .all<{ uid: string; summary: string; source_id: number | null }>();
+  const value = new Map(
+    result.results.map((r) => [r.uid, { summary: JSON.parse(r.summary) as InstallationSummary, sourceId: r.source_id }]),
+  );
   return { value, rowsRead: result.meta.rows_read, rowsWritten: 0 };
+}
+
+/** A deleted installation whose contribution the roll-up has yet to take out. */
+export interface PendingDeletion {
+  id: number;
+  uid: string;
+  /** installation_structures.id of the deleted row. */
+  structureId: number;
+}
+
+/** The oldest deletions not yet rolled up. */
+export async function readPendingDeletions(db: D1Database, limit: number): Promise<Metered<PendingDeletion[]>> {
+  const result = await db
+    .prepare(`SELECT id, master_node_uid AS uid, structure_id FROM installation_deletions ORDER BY id LIMIT ?`)
+    .bind(limit)
+    .all<{ id: number; uid: string; structure_id: number }>();
+  return {
+    value: result.results.map((r) => ({ id: r.id, uid: r.uid, structureId: r.structure_id })),
+    rowsRead: result.meta.rows_read,
+    rowsWritten: 0,
+  };
+}
+
+/** Forgets deletions the roll-up has committed (the last trace of those installations' uids). */
+export async function deleteRolledUpDeletions(db: D1Database, ids: readonly number[]): Promise<Metered<null>> {
+  if (ids.length === 0) return { value: null, rowsRead: 0, rowsWritten: 0 };
+  const result = await db
+    .prepare(`DELETE FROM installation_deletions WHERE id IN (SELECT value FROM json_each(?))`)
+    .bind(JSON.stringify(ids))
+    .run();
+  return { value: null, rowsRead: result.meta.rows_read, rowsWritten: result.meta.rows_written };
 }
 
 export interface ChunkWrite {
@@ -150,7 +192,16 @@ export interface ChunkWrite {
   /** The version this chunk read the cursor at; it commits `from.version + 1`. */
   from: RollupCursor;
   to: Omit<RollupCursor, "version">;
-  installations: { uid: string; summary: InstallationSummary; isFiltered: boolean; trust: string; sourceUpdatedAt: number }[];
+  installations: {
+    uid: string;
+    summary: InstallationSummary;
+    isFiltered: boolean;
+    trust: string;
+    sourceUpdatedAt: number;
+    sourceId: number;
+  }[];
+  /** Deleted installations: their summaries go (their contribution is in the counts below). */
+  removed?: readonly string[];
   report: Counts;
   adoption: Counts;
   transitions: Counts;
@@ -178,13 +229,13 @@ export async function commitChunk(db: D1Database, write: ChunkWrite): Promise<Me
     db.prepare(`DELETE FROM rollup_cursors WHERE job = ? AND version < ?`).bind(write.job, write.from.version + 1),
     db
       .prepare(
-        `INSERT INTO rollup_installations (master_node_uid, release, counted, is_filtered, trust, summary, source_updated_at, rolled_at)
+        `INSERT INTO rollup_installations (master_node_uid, release, counted, is_filtered, trust, summary, source_updated_at, source_id, rolled_at)
          SELECT j.value ->> '$[0]', j.value ->> '$[1]', j.value ->> '$[2]', j.value ->> '$[3]', j.value ->> '$[4]',
-                j.value ->> '$[5]', j.value ->> '$[6]', ?2
+                j.value ->> '$[5]', j.value ->> '$[6]', j.value ->> '$[7]', ?2
          FROM json_each(?1) AS j WHERE true
          ON CONFLICT (master_node_uid) DO UPDATE SET release = excluded.release, counted = excluded.counted,
            is_filtered = excluded.is_filtered, trust = excluded.trust, summary = excluded.summary,
-           source_updated_at = excluded.source_updated_at, rolled_at = excluded.rolled_at`,
+           source_updated_at = excluded.source_updated_at, source_id = excluded.source_id, rolled_at = excluded.rolled_at`,
       )
       .bind(
         JSON.stringify(
@@ -196,11 +247,17 @@ export async function commitChunk(db: D1Database, write: ChunkWrite): Promise<Me
             i.trust,
             JSON.stringify(i.summary),
             i.sourceUpdatedAt,
+            i.sourceId,
           ]),
         ),
         write.now,
       ),
   ];
+  if (write.removed && write.removed.length > 0) {
+    statements.push(
+      db.prepare(`DELETE FROM rollup_installations WHERE master_node_uid IN (SELECT value FROM json_each(?))`).bind(JSON.stringify(write.removed)),
+    );
+  }
   const addCounts = (table: string, columns: string[], counts: Counts) => {
     if (counts.size === 0) return;
     const list = columns.join(", ");

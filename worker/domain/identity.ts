@@ -71,3 +71,36 @@ export function decideIdentity(
 function reject(reason: IdentityRejection, message: string): IdentityDecision {
   return { kind: "reject", reason, message, issueToken: false };
 }
+
+export type DeletionRefusal = "token_required" | "not_bound" | "token_wrong";
+
+/**
+ * Whether a request may delete everything stored about an installation. Only the token the
+ * installation is bound to proves it: a token merely issued to an unbound installation does not,
+ * since anyone who posts for that uid gets one. An operator uses the admin API instead.
+ */
+export function decideDeletion(
+  boundHash: string | null,
+  presentedHash: string | null,
+): { allowed: true } | { allowed: false; reason: DeletionRefusal; message: string } {
+  if (presentedHash === null) {
+    return refuse(
+      "token_required",
+      "deleting an installation needs its token in the X-Installation-Token header; without one, the collector's operator can delete it through the admin API",
+    );
+  }
+  if (boundHash === null) {
+    return refuse(
+      "not_bound",
+      "this installation is not bound to a token (it never presented one back, or nothing is stored for it), so no token proves it: ask the collector's operator to delete it through the admin API",
+    );
+  }
+  if (presentedHash !== boundHash) {
+    return refuse("token_wrong", "X-Installation-Token does not match the token this installation is bound to; nothing was deleted");
+  }
+  return { allowed: true };
+}
+
+function refuse(reason: DeletionRefusal, message: string) {
+  return { allowed: false as const, reason, message };
+}

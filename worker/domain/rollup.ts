@@ -29,7 +29,17 @@ export interface InstallationSummary {
   counted: boolean;
   /** Every release the installation reported, oldest first, in the order reported within a day. */
   history: ReleaseEntry[];
+  /** The counting rules it was counted under: absent before COUNTING_VERSION 2, whose
+   * contributions carry no contributor counts (see reportContribution). */
+  counting?: number;
 }
+
+/**
+ * The version of what a summary contributes. 2 added the contributor counts; the roll-up mixes
+ * it into its epoch, so a new version re-counts every installation once, subtracting what each
+ * old summary contributed under its own version.
+ */
+export const COUNTING_VERSION = 2;
 
 /** The scope of report rows for all releases; a release's scope is `release:<name>`. */
 export const ALL_RELEASES = "all";
@@ -46,6 +56,15 @@ export const REPORT_METRICS = [
   "environments.oses_num",
 ] as const;
 export type ReportMetric = (typeof REPORT_METRICS)[number];
+
+/**
+ * Beside each count of environments, how many installations it comes from (an installation with
+ * seven error environments adds 7 to `environments.statuses` `error`, and 1 to its contributors):
+ * what small-cell suppression asks of a cell (worker/domain/suppression.ts). Counts of
+ * installations are their own contributors.
+ */
+export const CONTRIBUTORS_PREFIX = "contributors:";
+const contributorsOf = (metric: ReportMetric) => `${CONTRIBUTORS_PREFIX}${metric}`;
 
 /** Counts keyed by a tuple of strings; a contribution, or the difference of two. */
 export type Counts = Map<string, number>;
@@ -72,8 +91,13 @@ export function reportContribution(summary: InstallationSummary | null): Counts 
   const scopes = summary.release === null ? [ALL_RELEASES] : [ALL_RELEASES, releaseScope(summary.release)];
   const rows = summary.clusters.length > 0 ? summary.clusters : [{ status: null, nodesNum: null, hypervisor: null, os: null }];
   const clustersNum = Number.parseInt(summary.clustersNum ?? "", 10);
+  const withContributors = (summary.counting ?? 1) >= 2;
   for (const scope of scopes) {
-    const count = (metric: ReportMetric, key = "") => add(counts, countKey(scope, metric, key));
+    const cells = new Set<string>();
+    const count = (metric: ReportMetric, key = "") => {
+      add(counts, countKey(scope, metric, key));
+      if (metric.startsWith("environments.")) cells.add(countKey(scope, contributorsOf(metric), key));
+    };
     count("installations.count");
     count("installations.environments_num", summary.clustersNum ?? "null");
     for (const row of rows) {
@@ -88,6 +112,7 @@ export function reportContribution(summary: InstallationSummary | null): Counts 
       }
       if (row.status !== null) count("environments.statuses", row.status);
     }
+    if (withContributors) for (const cell of cells) add(counts, cell);
   }
   return counts;
 }
@@ -158,6 +183,7 @@ export function reportFromRows(rows: readonly { metric: string; key: string; n: 
     environments: { count: 0, operable_envs_count: 0, statuses: {}, nodes_num: {}, hypervisors_num: {}, oses_num: {} },
   };
   for (const { metric, key, n } of rows) {
+    if (!(REPORT_METRICS as readonly string[]).includes(metric)) continue;
     const [group, field] = metric.split(".") as ["installations" | "environments", string];
     const section = report[group] as unknown as Record<string, number | Record<string, number>>;
     const slot = section[field];
@@ -165,6 +191,18 @@ export function reportFromRows(rows: readonly { metric: string; key: string; n: 
     else if (slot !== undefined) slot[key] = (slot[key] ?? 0) + n;
   }
   return report;
+}
+
+/**
+ * The contributor counts among a scope's stored rows, by `countKey(metric, key)`: how many
+ * installations each count of environments comes from.
+ */
+export function contributorsFromRows(rows: readonly { metric: string; key: string; n: number }[]): Map<string, number> {
+  const contributors = new Map<string, number>();
+  for (const { metric, key, n } of rows) {
+    if (metric.startsWith(CONTRIBUTORS_PREFIX)) contributors.set(countKey(metric.slice(CONTRIBUTORS_PREFIX.length), key), n);
+  }
+  return contributors;
 }
 
 /**

@@ -1,13 +1,13 @@
 // Sends validated collector writes to the installation's object, with what the worker knows of
 // the caller (its token and its address).
-import type { ActionLog, ActionLogStatus, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
+import type { ActionLog, ActionLogStatus, DeletionReceipt, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
 import { uniqueActionLogs } from "../domain/action-logs";
 import { buildInfoOf, isFiltered } from "../domain/filtering";
 import { releaseOf } from "../domain/installation";
 import { currentFilteringRules } from "../filtering";
 import { uniqueOswlStats } from "../domain/oswl";
-import type { Guarded, WriteContext } from "./installation";
+import type { DeletionProof, Guarded, WriteContext } from "./installation";
 
 export interface Caller {
   /** The X-Installation-Token header, if any. */
@@ -65,4 +65,29 @@ export async function storeOswlStats(
   const result = await installationObject(env, uid).storeOswlStats(writeContext(uid, caller), unique);
   if (!result.ok) return result;
   return { ...result, value: unique.map((item, i) => ({ master_node_uid: uid, id: item.id, status: result.value[i] ?? "failed" })) };
+}
+
+/**
+ * Deletes everything stored about an installation through its object (so that it waits for, and
+ * holds off, that installation's writes) and answers with the receipt, or the 403 refusal.
+ */
+export async function deleteInstallation(
+  env: Env,
+  uid: string,
+  proof: DeletionProof,
+): Promise<{ ok: true; receipt: DeletionReceipt } | { ok: false; status: 403; reason: string; message: string }> {
+  const result = await installationObject(env, uid).forget(uid, proof);
+  if (!result.ok) return { ok: false, status: result.status, reason: result.reason, message: result.message };
+  const { statements: _, ...rows } = result.rows;
+  return {
+    ok: true,
+    receipt: {
+      status: "ok",
+      master_node_uid: uid,
+      requested_by: proof.by,
+      deleted_at: new Date(result.deletedAt).toISOString(),
+      deleted: { ...rows, installation_object: result.object },
+      reports: rows.installation_structures > 0 ? "next_rollup" : "not_in_reports",
+    },
+  };
 }

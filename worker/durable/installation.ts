@@ -3,6 +3,8 @@ import type { ActionLog, ActionLogStatus, Oswl, OswlStatus } from "../../schemas
 import type { CollectorConfig } from "../config";
 import { generateTokenKey, importTokenKey, issuedAtOf, issueInstallationToken, sha256Hex } from "../crypto";
 import {
+  type DeletedRows,
+  deleteInstallationRows,
   insertActionLogs,
   lastWriteAt,
   releaseQuarantinedRows,
@@ -13,11 +15,13 @@ import {
   acceptInstallation,
   bindToken,
   clearBinding,
+  countObjectState,
   findStoredActionLogIds,
   INSTALLATION_MIGRATIONS,
   loadIdentity,
   loadTokenKey,
   markSeen,
+  type ObjectStateCounts,
   type StoredIdentity,
   migrateObjectStorage,
   rememberActionLogIds,
@@ -25,7 +29,7 @@ import {
 } from "../db/installation-state";
 import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
 import { planActionLogs, settleActionLogs } from "../domain/action-logs";
-import { decideIdentity, type Trust } from "../domain/identity";
+import { decideDeletion, decideIdentity, type DeletionRefusal, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
 import { consumeQuota, DAY_MS, MINUTE_MS, type QuotaWindow, quotaNeedsSaving } from "../domain/rate";
 
@@ -54,6 +58,13 @@ export interface IdentityView {
    * since then, and less than 7 days ago, binds the installation. */
   issuingSince: number | null;
 }
+
+/** Who asks to delete an installation: the installation with its token, or an operator. */
+export type DeletionProof = { by: "installation"; token: string | null } | { by: "operator" };
+
+export type Deletion =
+  | { ok: true; deletedAt: number; rows: DeletedRows; object: ObjectStateCounts }
+  | { ok: false; status: 403; reason: DeletionRefusal; message: string };
 
 /**
  * One object per installation (`idFromName(master_node_uid)`). Every write for the installation
@@ -167,6 +178,33 @@ export class Installation extends DurableObject<Env> {
       acceptInstallation(this.ctx.storage.sql, now);
       this.forgetIdentity();
       return releaseQuarantinedRows(this.env.COLLECTOR_DB, uid, now);
+    });
+  }
+
+  /**
+   * Deletes everything stored about the installation: its collector rows (a chunk at a time; see
+   * deleteInstallationRows), then every byte of this object's storage (identity, token binding or
+   * key, stored action-log ids, quotas). It runs in turn with the writes, so none lands halfway,
+   * and the next write is a first contact again. The object's storage goes last: if the D1 part
+   * fails, the token still proves the installation and a second request finishes the job.
+   */
+  async forget(uid: string, proof: DeletionProof): Promise<Deletion> {
+    return this.exclusive(async () => {
+      const sql = this.ctx.storage.sql;
+      if (proof.by === "installation") {
+        const presented = proof.token === null ? null : await sha256Hex(proof.token);
+        const decision = decideDeletion(loadIdentity(sql).boundHash, presented);
+        if (!decision.allowed) return { ok: false, status: 403, reason: decision.reason, message: decision.message };
+      }
+      const deletedAt = Date.now();
+      const rows = await deleteInstallationRows(this.env.COLLECTOR_DB, uid, deletedAt);
+      const object = countObjectState(sql);
+      await this.ctx.storage.deleteAll();
+      // An empty schema again, as a new object has: the next write finds no identity, no quotas.
+      migrateObjectStorage(sql, INSTALLATION_MIGRATIONS);
+      this.windows = null;
+      this.forgetIdentity();
+      return { ok: true, deletedAt, rows, object };
     });
   }
 

@@ -5,7 +5,7 @@ import { findFilteringRules, saveFilteringRules } from "../db/analytic";
 import { forgetFilteringRules } from "../filtering";
 import { collectorConfig } from "../config";
 import { parseJsonBody } from "../http/body";
-import { installationObject } from "../durable/client";
+import { deleteInstallation, installationObject } from "../durable/client";
 import type { IdentityView } from "../durable/installation";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppEnv } from "../http/app-env";
@@ -30,6 +30,14 @@ const identityAnswer = (view: IdentityView) => ({
 admin.get("/installations/:uid", async (c) => {
   const uid = c.req.param("uid");
   return c.json({ status: "ok", master_node_uid: uid, ...identityAnswer(await installationObject(c.env, uid).describeIdentity(uid)) });
+});
+
+/** Deletes everything stored about an installation, as its owner can with its token (docs/privacy.md). */
+admin.delete("/installations/:uid", async (c) => {
+  const result = await deleteInstallation(c.env, c.req.param("uid"), { by: "operator" });
+  if (!result.ok) throw new Error("an operator's deletion is never refused");
+  c.header("Cache-Control", "no-store");
+  return c.json(result.receipt);
 });
 
 admin.post("/installations/:uid/token", async (c) => {

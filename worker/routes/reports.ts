@@ -1,6 +1,7 @@
 // The aggregated reports, served from the roll-up tables: /api/v1/json/report/installations,
-// /releases, /adoption and /filtering. They are public (the dashboard reads them); a cache keeps
-// an answer only as long as revalidating it says it is unchanged.
+// /releases, /adoption and /filtering. They are public (the dashboard reads them), with the numbers
+// that come from fewer than k installations withheld; the admin secret shows every number. A cache
+// keeps an answer only as long as revalidating it says it is unchanged.
 import { Hono } from "hono";
 import { RETAINED_304_HEADERS, etag } from "hono/etag";
 import {
@@ -9,12 +10,14 @@ import {
   InstallationsReportQuerySchema,
   MAX_ADOPTION_DAYS,
 } from "../../schemas/reports";
-import { rollupConfig } from "../config";
+import { privacyConfig, rollupConfig } from "../config";
 import { INSTALLATIONS_ROLLUP, runInstallationsRollup } from "../cron/rollup";
 import { findFilteringRules } from "../db/analytic";
 import { readAdoption, readFilteredByRelease, readReleases, readReportRows, readRollupState } from "../db/reports";
 import { daysBetween } from "../domain/days";
-import { buildAdoption, compareReleasesNewestFirst, reportFromRows } from "../domain/rollup";
+import { adoptionCells, filteringCells, installationsReportCells, releasesCells } from "../domain/report-cells";
+import { buildAdoption, compareReleasesNewestFirst, contributorsFromRows, reportFromRows } from "../domain/rollup";
+import { chooseWithheld, type Group, type Cell, withhold } from "../domain/suppression";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { apiError } from "../http/errors";
@@ -34,6 +37,29 @@ export const REFRESH_BUDGET_MS = 20_000;
 export const REPORT_CACHE_CONTROL = "public, no-cache";
 reports.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }));
 
+// The admin secret, when presented, is checked (a wrong one is refused rather than ignored); with
+// it, every number is shown.
+reports.use("*", async (c, next) => {
+  if (c.req.header("authorization") !== undefined) return requireAdmin(c, next);
+  await next();
+});
+
+/**
+ * The answer as the caller may see it. The public one has the numbers that could single out an
+ * installation withheld (null), and says so in `suppressed` (docs/privacy.md); an admin's is
+ * complete, and no cache may keep it.
+ */
+function publish<T extends object>(c: AppContext, answer: T, cellsOf: (answer: T) => { cells: Cell[]; groups: Group[] }) {
+  if (c.req.header("authorization") !== undefined) {
+    c.header("Cache-Control", "no-store");
+    return c.json(answer);
+  }
+  const k = privacyConfig(c.env).suppressionK;
+  if (k <= 1) return c.json(answer);
+  const { cells, groups } = cellsOf(answer);
+  return c.json(withhold(answer, chooseWithheld(cells, groups, k)));
+}
+
 /**
  * Marks the answer cacheable-with-revalidation and dated by the roll-up; returns a key of the
  * roll-up's last commit. Called before the tables are read, so the date is never later than the data.
@@ -41,6 +67,7 @@ reports.use(etag({ retainedHeaders: [...RETAINED_304_HEADERS, "last-modified"] }
 async function dateByRollup(c: AppContext): Promise<string> {
   const state = await readRollupState(c.env.ANALYTIC_DB, INSTALLATIONS_ROLLUP);
   c.header("Cache-Control", REPORT_CACHE_CONTROL);
+  c.header("Vary", "Authorization");
   if (state.asOf !== null) c.header("Last-Modified", new Date(state.asOf).toUTCString());
   return `${state.version}@${state.committedAt}`;
 }
@@ -65,18 +92,18 @@ reports.get(
     }
     await dateByRollup(c);
     if (refresh === "1") c.header("Cache-Control", "no-store");
-    return c.json(reportFromRows(await readReportRows(c.env.ANALYTIC_DB, release ?? null)));
+    const rows = await readReportRows(c.env.ANALYTIC_DB, release ?? null);
+    return publish(c, reportFromRows(rows), (report) => installationsReportCells(report, contributorsFromRows(rows)));
   },
 );
 
 reports.get("/releases", async (c) => {
   await dateByRollup(c);
   const rows = await readReleases(c.env.ANALYTIC_DB);
-  return c.json({
-    releases: rows
-      .map((r) => ({ release: r.release, installations: r.n }))
-      .sort((a, b) => compareReleasesNewestFirst(a.release, b.release)),
-  });
+  const releases = rows
+    .map((r) => ({ release: r.release, installations: r.n }))
+    .sort((a, b) => compareReleasesNewestFirst(a.release, b.release));
+  return publish(c, { releases }, (answer) => releasesCells(answer.releases));
 });
 
 reports.get("/adoption", async (c) => {
@@ -86,19 +113,20 @@ reports.get("/adoption", async (c) => {
   }
   await dateByRollup(c);
   const data = await readAdoption(c.env.ANALYTIC_DB, from, to);
-  return c.json(buildAdoption({ from, to, ...data }));
+  return publish(c, buildAdoption({ from, to, ...data }), adoptionCells);
 });
 
 reports.get("/filtering", async (c) => {
   const version = await dateByRollup(c);
   if (filteredMemo?.version !== version) filteredMemo = { version, rows: await readFilteredByRelease(c.env.ANALYTIC_DB) };
   const stored = await findFilteringRules(c.env.ANALYTIC_DB);
-  return c.json({
+  const answer = {
     filtered: {
       count: filteredMemo.rows.reduce((sum, r) => sum + r.n, 0),
       releases: Object.fromEntries(filteredMemo.rows.map((r) => [r.release, r.n])),
     },
     rules: (stored?.rules ?? {}) as Record<string, unknown>,
     rules_updated_at: stored ? new Date(stored.updatedAt).toISOString() : null,
-  });
+  };
+  return publish(c, answer, (a) => filteringCells(a.filtered));
 });

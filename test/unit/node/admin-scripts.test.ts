@@ -84,6 +84,13 @@ describe("npm run admin", () => {
     ]);
   });
 
+  it("deletes an installation with DELETE on its admin route", async () => {
+    const port = await startService();
+    const run = await runScript("scripts/admin.mjs", ["installation", "a/b", "delete"], { PORT: String(port) });
+    expect(run.code).toBe(0);
+    expect(seen).toEqual(["DELETE /api/v1/admin/installations/a%2Fb Bearer test-admin-secret"]);
+  });
+
   it("names the URL it tried when nothing answers there", async () => {
     const port = await closedPort();
     const run = await runScript("scripts/admin.mjs", ["filtering-rules", "get"], { PORT: String(port) });

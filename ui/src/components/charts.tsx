@@ -50,15 +50,15 @@ export function BarChart({ bars, horizontal = false, label }: { bars: Bar[]; hor
       const bar = horizontal ? bars[bars.length - 1 - data.index] : bars[data.index];
       if (!bar) return;
       if (bar.color) data.element.attr({ style: `stroke: ${bar.color}` });
-      data.element.elem("title").text(`${bar.label}: ${bar.value}`);
+      data.element.elem("title").text(`${bar.label}: ${bar.text ?? bar.value}`);
       // The value as text beside the bar: readable in greyscale and by a screen reader.
       data.group
         .elem("text", horizontal ? { x: data.x2 + 6, y: data.y2 + 4 } : { x: data.x2, y: data.y2 - 6, "text-anchor": "middle" }, "ct-bar-value")
-        .text(String(bar.value));
+        .text(bar.text ?? String(bar.value));
     });
     return chart;
   }, bars);
-  return <div ref={ref} class="chart" role="img" aria-label={`${label}: ${bars.map((b) => `${b.label} ${b.value}`).join(", ")}`} />;
+  return <div ref={ref} class="chart" role="img" aria-label={`${label}: ${bars.map((b) => `${b.label} ${b.text ?? b.value}`).join(", ")}`} />;
 }
 
 export function DonutChart({ slices, label }: { slices: Slice[]; label: string }) {

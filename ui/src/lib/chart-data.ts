@@ -3,11 +3,14 @@
 import type { Outcome } from "../../../schemas/health";
 import type { AdoptionReport, HealthResponse, InstallationsReport } from "./api";
 import type { Table } from "./csv";
+import { withheldText } from "./withheld";
 
 export interface Bar {
   label: string;
   value: number;
   color?: string;
+  /** Written instead of the value: what stands in for a withheld number ("<5"), drawn as no bar. */
+  text?: string;
 }
 
 export interface Slice {
@@ -19,7 +22,10 @@ export interface Slice {
 
 export interface Series {
   name: string;
+  /** NaN where the number was withheld (a gap in a line). */
   values: number[];
+  /** Written instead of a withheld value, by index. */
+  texts?: (string | undefined)[];
 }
 
 export interface MultiSeries {
@@ -27,15 +33,20 @@ export interface MultiSeries {
   series: Series[];
 }
 
-type Counts = Record<string, number>;
+/** A report's map of counts; null where the public answer withheld one (docs/privacy.md). */
+type Counts = Record<string, number | null>;
+type Note = InstallationsReport["suppressed"];
+
+/** A bar of a count, or of what stands in for it when withheld. */
+const barOf = (label: string, value: number | null, text: () => string): Bar => (value === null ? { label, value: 0, text: text() } : { label, value });
 
 const byNumericKey = (a: string, b: string) => Number(a) - Number(b) || a.localeCompare(b);
 
 /** Installations by their number of environments: one bar per clusters_num, in numeric order. */
-export function environmentsNumBars(environmentsNum: Counts): Bar[] {
+export function environmentsNumBars(environmentsNum: Counts, note?: Note): Bar[] {
   return Object.keys(environmentsNum)
     .sort(byNumericKey)
-    .map((key) => ({ label: key, value: environmentsNum[key] ?? 0 }));
+    .map((key) => barOf(key, environmentsNum[key] as number | null, () => withheldText(note, "installations", "environments_num", key)));
 }
 
 /** fuel-stats' status colours. */
@@ -54,12 +65,15 @@ export const OTHER_STATUS_COLOR = "#6B7280";
 const STATUS_ORDER = Object.keys(STATUS_COLORS);
 
 /** Environment statuses: only those with a non-zero count, known ones in a fixed order, each in its colour. */
-export function statusBars(statuses: Counts): Bar[] {
+export function statusBars(statuses: Counts, note?: Note): Bar[] {
   const rank = (s: string) => (STATUS_ORDER.includes(s) ? STATUS_ORDER.indexOf(s) : STATUS_ORDER.length);
   return Object.entries(statuses)
-    .filter(([, n]) => n > 0)
+    .filter(([, n]) => n === null || n > 0)
     .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
-    .map(([label, value]) => ({ label, value, color: STATUS_COLORS[label] ?? OTHER_STATUS_COLOR }));
+    .map(([label, value]) => ({
+      ...barOf(label, value, () => withheldText(note, "environments", "statuses", label)),
+      color: STATUS_COLORS[label] ?? OTHER_STATUS_COLOR,
+    }));
 }
 
 /** fuel-stats' environment-size ranges: [1,5), [5,10), [10,20), [20,50), [50,100), 100+. */
@@ -74,16 +88,20 @@ export const SIZE_BUCKETS: readonly { label: string; min: number; max: number }[
 
 /**
  * Operable environments by node count in the buckets above (every bucket, empty ones as 0).
- * Environments with no nodes fall in no bucket (as in fuel-stats) and are returned apart.
+ * Environments with no nodes fall in no bucket (as in fuel-stats) and are returned apart. A bucket
+ * (or the count apart) with a withheld number in it is withheld as a whole.
  */
-export function sizeBuckets(nodesNum: Counts): { bars: Bar[]; withoutNodes: number } {
-  const bars = SIZE_BUCKETS.map((b) => ({ label: b.label, value: 0 }));
-  let withoutNodes = 0;
+export function sizeBuckets(nodesNum: Counts): { bars: Bar[]; withoutNodes: number | null } {
+  const bars: Bar[] = SIZE_BUCKETS.map((b) => ({ label: b.label, value: 0 }));
+  let withoutNodes: number | null = 0;
   for (const [key, count] of Object.entries(nodesNum)) {
     const nodes = Number(key);
     const index = SIZE_BUCKETS.findIndex((b) => nodes >= b.min && nodes < b.max);
-    if (index >= 0) bars[index]!.value += count;
-    else withoutNodes += count;
+    if (index >= 0) {
+      const bar = bars[index]!;
+      if (count === null) bars[index] = { label: bar.label, value: 0, text: "withheld" };
+      else if (bar.text === undefined) bar.value += count;
+    } else withoutNodes = count === null || withoutNodes === null ? null : withoutNodes + count;
   }
   return { bars, withoutNodes };
 }
@@ -92,10 +110,10 @@ function withPercents(entries: [string, number][], total: number): Slice[] {
   return entries.map(([label, value]) => ({ label, value, percent: total > 0 ? (value / total) * 100 : 0 }));
 }
 
-/** Slices largest first (ties by name), zero counts dropped. */
+/** Slices largest first (ties by name), zero counts dropped; a withheld count has no slice. */
 export function donutSlices(counts: Counts): Slice[] {
   const entries = Object.entries(counts)
-    .filter(([, n]) => n > 0)
+    .filter((entry): entry is [string, number] => entry[1] !== null && entry[1] > 0)
     .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
   return withPercents(entries, entries.reduce((sum, [, n]) => sum + n, 0));
 }
@@ -106,9 +124,11 @@ export const UNKNOWN_SLICE = "unknown";
  * The hypervisor donut: every operable environment is a slice, so those whose hypervisor was not
  * reported make an "unknown" slice of `operable` minus the named ones (none when that is ≤ 0).
  */
-export function hypervisorSlices(hypervisors: Counts, operable: number): Slice[] {
+export function hypervisorSlices(hypervisors: Counts, operable: number | null): Slice[] {
   const named = donutSlices(hypervisors).map((s): [string, number] => [s.label, s.value]);
-  const unknown = operable - named.reduce((sum, [, n]) => sum + n, 0);
+  // Withheld numbers leave the unknown rest unknown too.
+  const withheld = operable === null || Object.values(hypervisors).some((n) => n === null);
+  const unknown = withheld ? 0 : operable - named.reduce((sum, [, n]) => sum + n, 0);
   const entries: [string, number][] = unknown > 0 ? [...named, [UNKNOWN_SLICE, unknown]] : named;
   return withPercents(entries, entries.reduce((sum, [, n]) => sum + n, 0));
 }
@@ -130,32 +150,46 @@ export function formatPercent(percent: number): string {
 }
 
 export function barsTable(bars: Bar[], labelColumn: string, valueColumn: string): Table {
-  return { columns: [labelColumn, valueColumn], rows: bars.map((b) => [b.label, b.value]) };
+  return { columns: [labelColumn, valueColumn], rows: bars.map((b) => [b.label, b.text ?? b.value]) };
 }
 
-export function slicesTable(slices: Slice[], labelColumn: string): Table {
-  return { columns: [labelColumn, "environments", "percent"], rows: slices.map((s) => [s.label, s.value, Number(s.percent.toFixed(1))]) };
+/** A donut's slices, then the categories whose counts were withheld (no share for them). */
+export function slicesTable(slices: Slice[], labelColumn: string, withheld: readonly Bar[] = []): Table {
+  return {
+    columns: [labelColumn, "environments", "percent"],
+    rows: [...slices.map((s) => [s.label, s.value, Number(s.percent.toFixed(1))]), ...withheld.map((b) => [b.label, b.text ?? b.value, ""])],
+  };
+}
+
+/** The withheld counts of a map, as bars of their stand-in text. */
+function withheldBars(counts: Counts, note: Note, ...path: string[]): Bar[] {
+  return Object.entries(counts)
+    .filter(([, n]) => n === null)
+    .map(([label]) => ({ label, value: 0, text: withheldText(note, ...path, label) }));
 }
 
 export function multiSeriesTable(data: MultiSeries, labelColumn: string): Table {
   return {
     columns: [labelColumn, ...data.series.map((s) => s.name)],
-    rows: data.labels.map((label, i) => [label, ...data.series.map((s) => s.values[i] ?? 0)]),
+    rows: data.labels.map((label, i) => [label, ...data.series.map((s) => s.texts?.[i] ?? s.values[i] ?? 0)]),
   };
 }
 
 /** Everything the Overview page shows, from one installations report. */
 export function overviewCharts(report: InstallationsReport) {
   const env = report.environments;
+  const note = report.suppressed;
   return {
     installations: report.installations.count,
     environments: env.count,
     operable: env.operable_envs_count,
-    environmentsNum: environmentsNumBars(report.installations.environments_num),
-    statuses: statusBars(env.statuses),
+    environmentsNum: environmentsNumBars(report.installations.environments_num, note),
+    statuses: statusBars(env.statuses, note),
     sizes: sizeBuckets(env.nodes_num),
     hypervisors: hypervisorSlices(env.hypervisors_num, env.operable_envs_count),
+    hypervisorsWithheld: withheldBars(env.hypervisors_num, note, "environments", "hypervisors_num"),
     oses: donutSlices(env.oses_num),
+    osesWithheld: withheldBars(env.oses_num, note, "environments", "oses_num"),
   };
 }
 
@@ -163,13 +197,22 @@ export function overviewCharts(report: InstallationsReport) {
 export function adoptionSeries(report: AdoptionReport): MultiSeries {
   return {
     labels: report.days.map((d) => d.date),
-    series: report.releases.map((release) => ({ name: release, values: report.days.map((d) => d.installations[release] ?? 0) })),
+    series: report.releases.map((release) => {
+      const counts = report.days.map((d) => d.installations[release]);
+      const series: Series = { name: release, values: counts.map((n) => (n === null ? Number.NaN : (n ?? 0))) };
+      if (counts.includes(null)) {
+        series.texts = counts.map((n, i) => (n === null ? withheldText(report.suppressed, "days", i, "installations", release) : undefined));
+      }
+      return series;
+    }),
   };
 }
 
 /** Upgrades as bars labelled "8.0 → 9.0", most frequent first (the report's order). */
 export function transitionBars(report: AdoptionReport): Bar[] {
-  return report.transitions.map((t) => ({ label: `${t.from_release} → ${t.to_release}`, value: t.installations }));
+  return report.transitions.map((t, i) =>
+    barOf(`${t.from_release} → ${t.to_release}`, t.installations, () => withheldText(report.suppressed, "transitions", i, "installations")),
+  );
 }
 
 /** Requests the collector refused. `bound` is no refusal: a request that bound its installation to a token. */

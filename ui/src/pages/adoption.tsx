@@ -8,6 +8,7 @@ import { type AdoptionReport, apiUrl } from "../lib/api";
 import { adoptionSeries, multiSeriesTable, transitionBars } from "../lib/chart-data";
 import { MAX_RANGE_DAYS, lastDays } from "../lib/date-range";
 import { emptyMessage } from "../lib/freshness";
+import { countText, withheldLegend } from "../lib/withheld";
 import { useFetch } from "../lib/use-fetch";
 import { useTitle } from "../lib/use-title";
 import { useRange } from "../lib/use-range";
@@ -19,20 +20,28 @@ function AdoptionCharts({ report, jsonUrl, asOf }: { report: AdoptionReport; jso
   const noReleases = emptyMessage(asOf, "No installation had a release in this range: choose an earlier start date.");
   const noUpgrades = emptyMessage(asOf, "No installation moved to another release in this range: choose a longer range.");
   const card = { jsonUrl, asOf };
+  const note = report.suppressed;
+  const legend = withheldLegend(note);
+  const lastIndex = report.days.length - 1;
   return (
     <div class="grid wide">
+      {legend && (
+        <p class="hint" data-testid="withheld-legend">
+          {legend}
+        </p>
+      )}
       <ChartCard id="adoption" title="Installations per release" {...card} empty={noReleases}
         table={report.releases.length === 0 ? { columns: ["date"], rows: [] } : multiSeriesTable(series, "date")}
-        caption={last && <>On {last.date}: {report.releases.map((r) => `${r}: ${last.installations[r] ?? 0}`).join(", ") || "none"}</>}>
+        caption={last && <>On {last.date}: {report.releases.map((r) => `${r}: ${countText(last.installations[r] ?? 0, note, "days", lastIndex, "installations", r)}`).join(", ") || "none"}</>}>
         <LineChart data={series} label="Installations per release over time" />
       </ChartCard>
       <ChartCard id="transitions" title="Upgrades" {...card} empty={noUpgrades}
-        table={{ columns: ["from_release", "to_release", "installations"], rows: report.transitions.map((t) => [t.from_release, t.to_release, t.installations]) }}
+        table={{ columns: ["from_release", "to_release", "installations"], rows: report.transitions.map((t, i) => [t.from_release, t.to_release, countText(t.installations, note, "transitions", i, "installations")]) }}
         caption="Installations that moved from one release to another in the range.">
         <BarChart bars={transitions} horizontal label="Upgrades" />
       </ChartCard>
       <ChartCard id="transitions-by-day" title="Upgrades by day" {...card} empty={noUpgrades}
-        table={{ columns: ["date", "from_release", "to_release", "installations"], rows: report.transitions_by_day.map((t) => [t.date, t.from_release, t.to_release, t.installations]) }}>
+        table={{ columns: ["date", "from_release", "to_release", "installations"], rows: report.transitions_by_day.map((t, i) => [t.date, t.from_release, t.to_release, countText(t.installations, note, "transitions_by_day", i, "installations")]) }}>
         <p class="caption">Use the table view for the day-by-day list.</p>
       </ChartCard>
     </div>

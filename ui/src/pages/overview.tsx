@@ -8,13 +8,19 @@ import { DASHBOARD_PAGES } from "../../../schemas/pages";
 import { type InstallationsReport, type ReleasesReport, apiUrl } from "../lib/api";
 import { barsTable, overviewCharts, slicesTable } from "../lib/chart-data";
 import { emptyMessage } from "../lib/freshness";
+import { countText, withheldLegend } from "../lib/withheld";
 import { useFetch } from "../lib/use-fetch";
 import { useTitle } from "../lib/use-title";
 
 function ReleaseMenu({ release, onChange }: { release: string; onChange: (release: string) => void }) {
   const releases = useFetch<ReleasesReport>(apiUrl.releases());
   const known = releases.state === "ok" ? releases.data.releases : [];
-  const listed = release && !known.some((r) => r.release === release) ? [{ release, installations: null }, ...known] : known;
+  const note = releases.state === "ok" ? releases.data.suppressed : undefined;
+  const listed: { release: string; installations: number | null; text?: string }[] = known.map((r, i) => ({
+    ...r,
+    text: countText(r.installations, note, "releases", i, "installations"),
+  }));
+  if (release && !known.some((r) => r.release === release)) listed.unshift({ release, installations: null });
   return (
     <label class="release-menu">
       Release{" "}
@@ -23,7 +29,7 @@ function ReleaseMenu({ release, onChange }: { release: string; onChange: (releas
         {listed.map((r) => (
           <option key={r.release} value={r.release}>
             {r.release}
-            {r.installations === null ? "" : ` (${r.installations})`}
+            {r.text === undefined ? "" : ` (${r.text})`}
           </option>
         ))}
       </select>
@@ -34,6 +40,8 @@ function ReleaseMenu({ release, onChange }: { release: string; onChange: (releas
 
 function OverviewCharts({ report, jsonUrl, asOf, release }: { report: InstallationsReport; jsonUrl: string; asOf: Date | null; release: string }) {
   const c = useMemo(() => overviewCharts(report), [report]);
+  const note = report.suppressed;
+  const legend = withheldLegend(note);
   const none = emptyMessage(
     asOf,
     release
@@ -45,7 +53,7 @@ function OverviewCharts({ report, jsonUrl, asOf, release }: { report: Installati
   const card = { jsonUrl, asOf };
   const operable = (
     <>
-      Number of environments: <strong>{c.operable}</strong>
+      Number of environments: <strong>{countText(c.operable, note, "environments", "operable_envs_count")}</strong>
     </>
   );
   return (
@@ -53,17 +61,22 @@ function OverviewCharts({ report, jsonUrl, asOf, release }: { report: Installati
       <dl class="stats">
         <div>
           <dt>Installations</dt>
-          <dd data-testid="installations-count">{c.installations}</dd>
+          <dd data-testid="installations-count">{countText(c.installations, note, "installations", "count")}</dd>
         </div>
         <div>
           <dt>Environments</dt>
-          <dd data-testid="environments-count">{c.environments}</dd>
+          <dd data-testid="environments-count">{countText(c.environments, note, "environments", "count")}</dd>
         </div>
         <div>
           <dt>Operable environments</dt>
-          <dd data-testid="operable-count">{c.operable}</dd>
+          <dd data-testid="operable-count">{countText(c.operable, note, "environments", "operable_envs_count")}</dd>
         </div>
       </dl>
+      {legend && (
+        <p class="hint" data-testid="withheld-legend">
+          {legend}
+        </p>
+      )}
       <div class="grid">
         <ChartCard id="environments-num" title="Installations by number of environments" {...card} empty={none}
           caption="Across: environments per installation; up: installations."
@@ -77,15 +90,15 @@ function OverviewCharts({ report, jsonUrl, asOf, release }: { report: Installati
           caption={
             <>
               {operable}
-              {c.sizes.withoutNodes > 0 && <>; {c.sizes.withoutNodes} of them without nodes</>}
+              {c.sizes.withoutNodes === null ? <>; some of them without nodes (withheld)</> : c.sizes.withoutNodes > 0 && <>; {c.sizes.withoutNodes} of them without nodes</>}
             </>
           }>
           <BarChart bars={c.sizes.bars} label="Operable environments by number of nodes" />
         </ChartCard>
-        <ChartCard id="hypervisors" title="Distribution of deployed hypervisor" {...card} empty={noOperable} table={slicesTable(c.hypervisors, "hypervisor")} caption={operable}>
+        <ChartCard id="hypervisors" title="Distribution of deployed hypervisor" {...card} empty={noOperable} table={slicesTable(c.hypervisors, "hypervisor", c.hypervisorsWithheld)} caption={operable}>
           <DonutChart slices={c.hypervisors} label="Hypervisors" />
         </ChartCard>
-        <ChartCard id="oses" title="Distribution of deployed operating system" {...card} empty={noOperable} table={slicesTable(c.oses, "operating system")} caption={operable}>
+        <ChartCard id="oses" title="Distribution of deployed operating system" {...card} empty={noOperable} table={slicesTable(c.oses, "operating system", c.osesWithheld)} caption={operable}>
           <DonutChart slices={c.oses} label="Operating systems" />
         </ChartCard>
       </div>

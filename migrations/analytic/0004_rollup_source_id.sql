@@ -1,0 +1,1 @@
+ALTER TABLE `rollup_installations` ADD `source_id` integer;
