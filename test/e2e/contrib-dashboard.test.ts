@@ -100,7 +100,8 @@ if (chromiumPath !== null) {
       it("shows the API's numbers: the summary, the three rankings with the marks columns, the timeline and the activity", async () => {
         await open();
         expect(await page.getByTestId("contrib-title").textContent()).toBe("All community contribution in Cedar release");
-        expect(await page.title()).toBe("All community contribution in Cedar release · edgestats");
+        // The document title follows the heading in an effect, after the render that drew it.
+        await expect.poll(() => page.title()).toBe("All community contribution in Cedar release · edgestats");
         expect(await rankingOf("companies")).toEqual(asRanking(await stats("stats/companies")));
         expect(await rankingOf("modules")).toEqual(asRanking(await stats("stats/modules")));
         const engineers = await stats("stats/engineers");

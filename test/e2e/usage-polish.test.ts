@@ -176,7 +176,7 @@ if (chromiumPath !== null) {
       const response = await page.goto(`${worker.origin}/no-such-page`);
       expect(response?.status()).toBe(404);
       await page.getByTestId("not-found").waitFor();
-      expect(await page.title()).toBe("Not found · edgestats");
+      await expect.poll(() => page.title()).toBe("Not found · edgestats");
       const api404 = await fetch(`${worker.origin}/api/v1/no-such-thing`);
       expect(api404.status).toBe(404);
       expect(await api404.json()).toMatchObject({ status: "error" });
