@@ -9,7 +9,8 @@
 // which binds the installation). Then every scenario × connection mode runs ROUNDS times for
 // WARMUP + SECONDS, in a forked process (bench/lib/load.mjs) so that /proc can tell the load
 // generator's CPU from the servers'; with a peer, each run on the peer is followed at once by the
-// same run on edgestats (A B A B …).
+// same run on edgestats (A B A B …). After the runs, a short pass on a metered copy of the worker
+// (bench/lib/metered-worker.ts) counts the rows D1 and the objects' storage write per stored record.
 // Exits non-zero if a row is missing or extra, or a response was not what the protocol promises.
 //
 // Environment: BENCH_SECONDS (10, at most 10), BENCH_WARMUP (3), BENCH_ROUNDS (3), BENCH_PORT
@@ -17,7 +18,8 @@
 // (all), BENCH_WAIT_QUIET (60: seconds to wait for other vitest/workerd to finish), BENCH_PEER
 // (http://127.0.0.1:PORT of a fuel-stats collector whose database is empty), BENCH_PEER_DB (its
 // PostgreSQL, for psql; postgresql://collector:collector@127.0.0.1:5433/collector by default, or
-// "none" to skip counting its rows), BENCH_CONFIG and BENCH_OUT (see below). `node bench/ingest.mjs --render` redoes RESULTS.md from
+// "none" to skip counting its rows), BENCH_WRITES (1: run the rows-written pass; 0 to skip it),
+// BENCH_CONFIG and BENCH_OUT (see below). `node bench/ingest.mjs --render` redoes RESULTS.md from
 // the last run's data.
 import { fork, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -31,6 +33,7 @@ import { client } from "./lib/http.mjs";
 import { BATCH_SIZE, FLEET_SIZE, structureRequest, uidOf } from "./lib/payloads.mjs";
 import { cpuCount, descendants, machineTicks, serverPids, startCpuSample, tcpActiveOpens } from "./lib/procstat.mjs";
 import { renderResults } from "./lib/report.mjs";
+import { measureWrites } from "./lib/write-accounting.mjs";
 
 // BENCH_CONFIG and BENCH_OUT let a variant of the worker (a copy under bench/.state/ with its own
 // wrangler.toml) be measured against the same load without overwriting RESULTS.md.
@@ -44,6 +47,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
 const PEER = process.env.BENCH_PEER ? peerPort(process.env.BENCH_PEER) : null;
 const PEER_DB = process.env.BENCH_PEER_DB ?? "postgresql://collector:collector@127.0.0.1:5433/collector";
+const WRITES = process.env.BENCH_WRITES !== "0";
 const CONNECTIONS = 16;
 const ALL_SCENARIOS = ["fleet-logs", "fleet-structures", "fleet-reposts", "first-logs", "first-structures"];
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(",")).split(",");
@@ -341,6 +345,13 @@ async function main() {
   }
   const failed = verification.filter((v) => v.expected !== v.actual);
 
+  // Rows written per stored record, on a metered copy of the worker and a state of its own.
+  let writes = null;
+  if (WRITES && failed.length === 0) {
+    log("rows-written pass (bench/lib/metered-worker.ts)");
+    writes = await measureWrites({ config: CONFIG, port: PORT, bindings, log });
+  }
+
   const report = {
     startedAt,
     finishedAt,
@@ -351,6 +362,7 @@ async function main() {
     verifiedIn: Object.fromEntries(targets.map((t) => [t.name, t.countedIn ?? null])),
     runs,
     verification,
+    writes,
   };
   // The raw data, so that `node bench/ingest.mjs --render` can redo RESULTS.md after a report change.
   writeFileSync(RAW, JSON.stringify(report));

@@ -166,6 +166,55 @@ function resultsTables(groups) {
   return out.join("\n");
 }
 
+/** Rows written per stored record, from the metered pass. */
+function writesSection(writes) {
+  if (!writes) return "Not measured in this run (`BENCH_WRITES=0`, or the verification failed).";
+  const rows = writes.phases.map((p) => {
+    const w = p.writes;
+    const records = p.stored > 0 ? p.stored : p.answered;
+    const d1 = w.d1.installation.rowsWritten;
+    const objects = w.objects.installation.rowsWritten + w.objects.addressQuota.rowsWritten;
+    return [
+      p.title,
+      int(p.requests),
+      p.stored > 0 ? `${int(p.stored)} stored` : `${int(p.answered)} answered`,
+      `${int(d1)} (${int(w.d1.installation.statements)})`,
+      `**${per(d1 / records)}**`,
+      `${int(w.objects.installation.rowsWritten)} (${int(w.objects.installation.statements)})`,
+      `${int(w.objects.addressQuota.rowsWritten)} (${int(w.objects.addressQuota.statements)})`,
+      `**${per(objects / records)}**`,
+      `${int(w.d1.worker.rowsWritten)} (${int(w.d1.worker.statements)})`,
+    ];
+  });
+  return [
+    `A short pass after the measured runs, on a copy of the worker that counts its writes without changing them`,
+    `(bench/lib/metered-worker.ts: the same worker/ code and wrangler.toml, its COLLECTOR_DB adding up each result's`,
+    `\`meta.rows_written\`, and each object's storage adding up each statement's \`rowsWritten\`), on a state of its own:`,
+    `${writes.fleet} installations post their first structure, then the same structure with their token (which binds`,
+    `them), then the kinds of request below one kind at a time, 4 at once; ${writes.first} new installations post one batch`,
+    `of ${writes.batchSize} action logs each. Rows are local D1's and workerd's own counts, the figures Cloudflare bills.`,
+    "",
+    table(
+      [
+        "requests",
+        "n",
+        "records",
+        "D1 rows written by the object (statements)",
+        "D1 rows / record",
+        "Installation storage rows (statements)",
+        "AddressQuota storage rows (statements)",
+        "object storage rows / record",
+        "D1 rows of the outcome counters (statements)",
+      ],
+      rows,
+    ),
+    "",
+    "The outcome counters (`collector_outcomes`, docs/security.md) are written by the Worker at most once a second",
+    "per isolate, whatever the rate, so their rows per record shrink as the load grows; they are left out of the",
+    "per-record columns.",
+  ].join("\n");
+}
+
 function connectionCheck(runs) {
   const rows = [];
   for (const target of TARGETS) {
@@ -218,7 +267,7 @@ function cpuTables(groups) {
   return out.join("\n");
 }
 
-export function renderResults({ startedAt, finishedAt, machine, source, load, config, verifiedIn, runs, verification }) {
+export function renderResults({ startedAt, finishedAt, machine, source, load, config, verifiedIn, runs, verification, writes }) {
   const groups = summarise(runs);
   const ok = verification.every((v) => v.expected === v.actual);
   const others = runs.map(othersCores);
@@ -299,6 +348,9 @@ ${side}
 ## Results (median of ${config.rounds})
 
 ${resultsTables(groups)}
+## Rows written per stored record (edgestats)
+
+${writesSection(writes)}
 ## Connections
 
 ${connectionCheck(runs)}
