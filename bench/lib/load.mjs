@@ -31,7 +31,8 @@ const GRACE_SECONDS = 5;
  * `check(tag, status, body)` tallies a response and says whether it was what the protocol promises.
  */
 function scenarioOf(name, state) {
-  const tally = { statuses: {}, records: {}, unexpected: 0, rows: 0 };
+  // `failures`: the first few answers other than 2xx, and transport errors, to tell what they were.
+  const tally = { statuses: {}, records: {}, unexpected: 0, rows: 0, failures: [] };
   const count = (bag, key, n = 1) => (bag[key] = (bag[key] ?? 0) + n);
   let seq = state.seq ?? 0;
 
@@ -137,7 +138,7 @@ function post({ port, path, body, agent, headers }) {
  * `connections` workers post until `deadline`; the request in flight at the deadline is finished,
  * so a run stops by itself. Returns what was measured; cut-off requests are left to `reconcile`.
  */
-async function loadFor(scenario, { port, path, seconds, connections, agent, headersOf }) {
+async function loadFor(scenario, { port, path, seconds, connections, agent, headersOf, phase }) {
   const latencies = [];
   const cutOff = [];
   let completed = 0, non2xx = 0, errors = 0, connects = 0;
@@ -149,6 +150,9 @@ async function loadFor(scenario, { port, path, seconds, connections, agent, head
       const t0 = performance.now();
       const res = await post({ port, path, body: scenario.body(tag), agent, headers: headersOf(scenario.uidOf(tag)) });
       if (res.fresh) connects += 1;
+      if ((res.error || res.status < 200 || res.status > 299) && scenario.tally.failures.length < 5) {
+        scenario.tally.failures.push({ tag, phase, at: Math.round(performance.now() - started), ms: Math.round(performance.now() - t0), ...(res.error ? { error: String(res.error.message ?? res.error) } : { status: res.status, body: res.body.slice(0, 300) }) });
+      }
       if (res.error) {
         errors += 1;
         cutOff.push(tag);
@@ -159,6 +163,11 @@ async function loadFor(scenario, { port, path, seconds, connections, agent, head
       completed += 1;
       if (res.status < 200 || res.status > 299) non2xx += 1;
       scenario.check(tag, res.status, res.body);
+      // A 5xx stored nothing for sure only if the server says so; a sender sends it again.
+      if (res.status >= 500) {
+        cutOff.push(tag);
+        scenario.cutOff(tag);
+      }
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -166,8 +175,8 @@ async function loadFor(scenario, { port, path, seconds, connections, agent, head
 }
 
 /**
- * Re-sends, outside the measurement and all at once, every request whose answer never came, as
- * statsenderd would; afterwards every record sent has a known fate. Bounded: two attempts of at
+ * Re-sends, outside the measurement and all at once, every request whose answer never came or was
+ * a 5xx, as statsenderd would; afterwards every record sent has a known fate. Bounded: two attempts of at
  * most TIMEOUT_SECONDS each, then the run fails.
  */
 async function reconcile(scenario, name, tags, { port, path, headersOf }) {
@@ -205,10 +214,10 @@ async function run({ scenario: name, mode, port, warmup, seconds, connections, s
   const agent = mode === "keep-alive" ? new http.Agent({ keepAlive: true, maxSockets: connections }) : false;
   const options = { port, path: PATHS[name], connections, agent, headersOf };
   const cutOff = [];
-  if (warmup > 0) cutOff.push(...(await loadFor(scenario, { ...options, seconds: warmup })).cutOff);
+  if (warmup > 0) cutOff.push(...(await loadFor(scenario, { ...options, seconds: warmup, phase: "warm-up" })).cutOff);
   // What the warm-up did is not measured; reconcile only adds to the totals.
   const before = structuredClone(scenario.tally);
-  const measured = await loadFor(scenario, { ...options, seconds });
+  const measured = await loadFor(scenario, { ...options, seconds, phase: "measured" });
   const tally = structuredClone(scenario.tally);
   if (agent) agent.destroy();
   const reconciled = await reconcile(scenario, name, [...cutOff, ...measured.cutOff], options);
@@ -234,6 +243,7 @@ async function run({ scenario: name, mode, port, warmup, seconds, connections, s
     rowsTotal: scenario.tally.rows,
     recordsTotal: scenario.tally.records,
     unexpectedTotal: scenario.tally.unexpected,
+    failures: scenario.tally.failures,
     state: scenario.state(),
   };
 }

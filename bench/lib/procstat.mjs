@@ -47,19 +47,30 @@ export function descendants(root) {
   return out;
 }
 
-/** CPU ticks of a process and of each of its threads. */
+/** Nanoseconds a thread has spent runnable but waiting for a CPU (the second field of schedstat). */
+function waitingNs(path) {
+  try {
+    return Number(readFileSync(path, "utf8").split(" ")[1]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of a process and of each of its threads, and the time its threads waited for a CPU. */
 export function processTicks(pid) {
   const total = readStat(`/proc/${pid}/stat`);
   const threads = new Map();
+  let waitNs = 0;
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
       if (stat) threads.set(Number(tid), stat);
+      waitNs += waitingNs(`/proc/${pid}/task/${tid}/schedstat`);
     }
   } catch {
     // gone
   }
-  return { ticks: total?.ticks ?? 0, threads };
+  return { ticks: total?.ticks ?? 0, threads, waitNs };
 }
 
 /** Busy and total ticks of the whole machine (all cores), from /proc/stat. */
@@ -128,7 +139,9 @@ export function serverPids(port) {
  * Starts measuring processes given as { key: pid } or { key: () => pids } (a group, listed again
  * at the end: a process that appeared meanwhile counts with all its ticks). `stop()` returns, per
  * key, the cores the process or group used on average over the interval (1.0 = one core busy
- * throughout) and the share of its busiest thread, plus the cores the whole host used.
+ * throughout), the share of its busiest thread, and `waiting`: how many of its threads were on
+ * average runnable but without a CPU (what others' load takes from it); plus the cores the whole
+ * host used.
  */
 export function startCpuSample(pids) {
   const startedAt = performance.now();
@@ -148,13 +161,15 @@ export function startCpuSample(pids) {
       const pidsNow = [...new Set([...p.ticks.keys(), ...listOf(p.value)])];
       let ticks = 0;
       let busiestThread = 0;
+      let waitNs = 0;
       for (const pid of pidsNow) {
         const then = p.ticks.get(pid);
         const now = processTicks(pid);
         ticks += Math.max(0, now.ticks - (then?.ticks ?? 0));
+        waitNs += Math.max(0, now.waitNs - (then?.waitNs ?? 0));
         for (const [tid, stat] of now.threads) busiestThread = Math.max(busiestThread, cores(stat.ticks - (then?.threads.get(tid)?.ticks ?? 0)));
       }
-      processes[p.key] = { pids: pidsNow.length, cores: cores(ticks), busiestThread };
+      processes[p.key] = { pids: pidsNow.length, cores: cores(ticks), busiestThread, waiting: waitNs / 1e9 / seconds };
     }
     const machineCores = ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpuCount();
     return { seconds, machineCores, processes };

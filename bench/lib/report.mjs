@@ -241,6 +241,7 @@ function cpuTables(groups) {
         ...keys.map((k) => avg((r) => cores(r, k)).toFixed(2)),
         avg((r) => cores(r, "loadgen")).toFixed(2),
         ...(target === "edgestats" ? [avg((r) => r.cpu.processes["edgestats.runtime"].busiestThread).toFixed(2)] : []),
+        avg((r) => sum(SERVER[target].map((k) => r.cpu.processes[k]?.waiting ?? 0))).toFixed(2),
         avg(othersCores).toFixed(2),
         avg((r) => r.cpu.machineCores).toFixed(2),
         avg(serverMsPerRequest).toFixed(2),
@@ -255,6 +256,7 @@ function cpuTables(groups) {
           ...Object.values(PROCESSES[target]),
           "load generator",
           ...(target === "edgestats" ? ["runtime's busiest thread"] : []),
+          "server threads waiting for a CPU",
           "others",
           "host total",
           "server CPU ms / request",
@@ -341,9 +343,9 @@ ${side}
   database's port, with their children) and the host's are read from /proc before and after each run.
 - Every response is checked: 201 for a new installation and 200 for a known one; for action logs,
   100 records of the right installation and batch, all \`added\` (new batches) or all \`existed\`
-  (re-posts). Requests cut off at the end of a run (at most 16) are re-sent after it, outside the
-  measurement, so that every record's fate is known; the rows counted in each collector's database
-  afterwards must match.
+  (re-posts). Requests cut off at the end of a run (at most 16), timed out (4 s) or answered 5xx
+  are re-sent after it, outside the measurement, so that every record's fate is known; the rows
+  counted in each collector's database afterwards must match. A 5xx still counts as non-2xx.
 
 ## Results (median of ${config.rounds})
 
@@ -364,6 +366,11 @@ the client's count when the collector opens no connection of its own per request
 ## Where the time goes
 
 Cores used on average over the rounds (1.00 = one core busy throughout; the host has ${machine.nproc}).
+“Server threads waiting for a CPU” is how many of the collector's threads were, on average, ready to
+run but had no core (from /proc/<pid>/task/<tid>/schedstat): what other processes' load took from it.
+The kernel shares the cores per thread, so under others' load a collector of several busy processes
+(gunicorn's workers, PostgreSQL's backends) keeps a larger share than one of a single busy thread
+(workerd's runtime).
 
 ${cpuTables(groups)}
 ${FINDINGS}
@@ -380,6 +387,25 @@ ${table(
 )}
 
 ${ok ? "All checks passed." : "**Verification failed.**"}
+${failuresList(runs)}`;
+}
+
+/** The first answers other than 2xx, and transport errors, of each run that had any. */
+function failuresList(runs) {
+  const failing = runs.filter((r) => (r.failures ?? []).length > 0);
+  if (failing.length === 0) return "";
+  const lines = failing.flatMap((r) =>
+    r.failures.map(
+      (f) =>
+        `- ${TARGET_NAMES[r.target]}, round ${r.round}, ${r.scenario} (${r.mode}), ${(f.at / 1000).toFixed(1)} s into its ${f.phase ?? "measured"} part, after ${int(f.ms)} ms: ` +
+        (f.error ? `error \`${f.error}\`` : `${f.status} \`${f.body.replace(/\s+/g, " ").slice(0, 160)}\``),
+    ),
+  );
+  return `
+Answers other than 2xx and transport errors (at most 5 per run; each was sent again after its run, and the
+row counts above include what the re-sends stored):
+
+${lines.join("\n")}
 `;
 }
 
