@@ -108,6 +108,7 @@ function comparison(groups, runs) {
         ms(peer.p99),
         ms(edge.p99),
         goal === undefined ? "–" : `< ${P99_GOAL_MS} ms: ${p99Met ? "met" : "**not met**"}`,
+        `${median(peer.runs.map(serverMsPerRequest)).toFixed(1)} / ${median(edge.runs.map(serverMsPerRequest)).toFixed(1)}`,
       ]);
     }
   }
@@ -115,13 +116,19 @@ function comparison(groups, runs) {
   const loadgen = runs.map((r) => cores(r, "loadgen"));
   const missed = verdicts.filter((v) => !v.rateMet || !v.p99Met);
   return [
-    table(["scenario (medians)", "fuel-stats", "edgestats", "ratio (rounds' pairs)", "rate goal", "p99 fuel-stats ms", "p99 edgestats ms", "p99 goal"], rows),
+    table(
+      ["scenario (medians)", "fuel-stats", "edgestats", "ratio (rounds' pairs)", "rate goal", "p99 fuel-stats ms", "p99 edgestats ms", "p99 goal", "server CPU ms / request, fuel-stats / edgestats"],
+      rows,
+    ),
     missed.length === 0
       ? `**Every goal is met** on this machine (medians).`
       : `**${missed.length} of ${verdicts.length} scenarios miss a goal** on this machine (medians): ${missed
           .map((v) => `${v.scenario} (${[!v.rateMet && "rate", !v.p99Met && "p99"].filter(Boolean).join(" and ")})`)
           .join(", ")}.`,
-    `The load generator used ${Math.min(...loadgen).toFixed(2)}–${Math.max(...loadgen).toFixed(2)} cores in these runs (one Node process, one thread).`,
+    `The load generator used ${Math.min(...loadgen).toFixed(2)}–${Math.max(...loadgen).toFixed(2)} cores in these runs (one Node process, one thread).` +
+      ` “Server CPU per request” is the CPU the collector's own processes spent per answered request (fuel-stats:` +
+      ` gunicorn and PostgreSQL; edgestats: both workerd), which others' load changes less than the rates: see` +
+      ` “Where the time goes” for how many of each collector's threads waited for a core.`,
   ].join("\n\n");
 }
 
@@ -353,6 +360,7 @@ ${resultsTables(groups)}
 ## Rows written per stored record (edgestats)
 
 ${writesSection(writes)}
+
 ## Connections
 
 ${connectionCheck(runs)}
