@@ -153,14 +153,24 @@ function peerQuery(sql) {
 
 const PEER_COUNTS = "SELECT (SELECT count(*) FROM action_logs), (SELECT count(*) FROM installation_structures), (SELECT count(DISTINCT master_node_uid) FROM installation_structures)";
 
-/** The two workerd processes wrangler starts: the proxy that owns the port, and the runtime. */
+const workerdProcesses = () => descendants(process.pid).filter((p) => p.name === "workerd");
+
+/**
+ * The two workerd processes wrangler starts: the proxy that owns the port, and the runtime. The
+ * runtime is a group: wrangler starts a new one when a file the bundle was built from changes
+ * (its esbuild watches them even without `watch`: with node_modules shared with another checkout,
+ * that checkout's package.json is one), and the new one counts from its start.
+ */
 function edgestatsProcesses() {
-  const found = descendants(process.pid).filter((p) => p.name === "workerd");
+  const found = workerdProcesses();
   const proxy = found.find((p) => p.cmdline.includes(`entry=127.0.0.1:${PORT}`));
-  const runtime = found.find((p) => p !== proxy);
-  if (!proxy || !runtime || found.length !== 2) throw new Error(`expected 2 workerd processes, found ${found.length}`);
-  return { runtime: runtime.pid, proxy: proxy.pid, host: process.pid };
+  if (!proxy || found.length !== 2) throw new Error(`expected 2 workerd processes, found ${found.length}`);
+  const runtime = () => workerdProcesses().filter((p) => p.pid !== proxy.pid).map((p) => p.pid);
+  return { runtime, proxy: proxy.pid, host: process.pid };
 }
+
+/** The runtime workerd's pid now: a different one after a run means wrangler reloaded it meanwhile. */
+const runtimePid = () => workerdProcesses().find((p) => !p.cmdline.includes(`entry=127.0.0.1:${PORT}`))?.pid ?? null;
 
 /**
  * The peer's processes: whatever listens on its port (gunicorn's master and workers) and, when
@@ -219,6 +229,7 @@ async function runOnce(target, spec, targets) {
     return messages.shift();
   };
   await nextMessage(); // ready
+  const runtimeBefore = runtimePid();
   const stopSample = startCpuSample({ loadgen: child.pid, ...allProcesses(targets) });
   const opens0 = tcpActiveOpens();
   child.send({ run: { ...spec, port: target.port, connections: CONNECTIONS, warmup: WARMUP, seconds: SECONDS, tokens: target.tokens } });
@@ -227,7 +238,7 @@ async function runOnce(target, spec, targets) {
   const cpu = stopSample();
   const activeOpens = tcpActiveOpens() - opens0;
   if (message.error) throw new Error(`load generator: ${message.error}`);
-  return { ...message.result, cpu, activeOpens };
+  return { ...message.result, cpu, activeOpens, edgestatsReloaded: runtimePid() !== runtimeBefore };
 }
 
 /** What each collector was told it stored, carried from run to run. */
@@ -297,6 +308,7 @@ async function main() {
               `${round} ${target.name.padEnd(9)} ${scenario.padEnd(16)} ${mode.padEnd(14)} ${r.rps.toFixed(0).padStart(5)} req/s`,
               `${r.rowsPerSecond.toFixed(0).padStart(6)} rows/s  p50 ${r.p50.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms`,
               `loadgen ${r.cpu.processes.loadgen.cores.toFixed(2)} cores  non2xx ${r.non2xx} unexpected ${r.unexpected} errors ${r.errors}`,
+              r.edgestatsReloaded ? "(wrangler reloaded edgestats' runtime during this run)" : "",
             );
             await sleep(500);
           }

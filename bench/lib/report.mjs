@@ -125,6 +125,7 @@ function comparison(groups, runs) {
       : `**${missed.length} of ${verdicts.length} scenarios miss a goal** on this machine (medians): ${missed
           .map((v) => `${v.scenario} (${[!v.rateMet && "rate", !v.p99Met && "p99"].filter(Boolean).join(" and ")})`)
           .join(", ")}.`,
+    reloadNote(runs),
     `The load generator used ${Math.min(...loadgen).toFixed(2)}–${Math.max(...loadgen).toFixed(2)} cores in these runs (one Node process, one thread).` +
       ` “Server CPU per request” is the CPU the collector's own processes spent per answered request (fuel-stats:` +
       ` gunicorn and PostgreSQL; edgestats: both workerd), which others' load changes less than the rates: see` +
@@ -149,14 +150,14 @@ function resultsTables(groups) {
       "",
       "Raw runs (“server CPU”: cores the collector's own processes used, see “Where the time goes”; “load",
       "generator”: its cores; “others' CPU”: cores used by processes outside the bench, such as someone's",
-      "tests, during the run):",
+      "tests, during the run; ↻: wrangler reloaded edgestats' runtime during the run, see “Verification”):",
       "",
       table(
         ["collector, connections", "round", "req/s", unit, "p50 ms", "p99 ms", "server CPU", "load generator", "others' CPU"],
         gs.flatMap((g) =>
           g.runs.map((r) => [
             label(g),
-            r.round,
+            `${r.round}${r.edgestatsReloaded ? " ↻" : ""}`,
             int(r.rps),
             int(perSecond(r)),
             ms(r.p50),
@@ -394,8 +395,21 @@ ${table(
   verification.map((v) => [TARGET_NAMES[v.target], v.what, int(v.expected), int(v.actual), v.expected === v.actual ? "ok" : "**FAILED**"]),
 )}
 
-${ok ? "All checks passed." : "**Verification failed.**"}
+${ok ? "All checks passed." : "**Verification failed.**"} ${reloadNote(runs)}
 ${failuresList(runs)}`;
+}
+
+/** Runs during which wrangler started a new runtime workerd for edgestats (a file of the bundle changed). */
+function reloadNote(runs) {
+  if (!runs.some((r) => "edgestatsReloaded" in r)) return "Reloads of edgestats' runtime were not recorded in this run.";
+  const reloaded = runs.filter((r) => r.edgestatsReloaded);
+  if (reloaded.length === 0) return "wrangler did not reload edgestats' runtime during any run.";
+  return (
+    `**wrangler reloaded edgestats' runtime during ${reloaded.length} run(s)**: ${reloaded.map((r) => `round ${r.round} ${r.scenario} on ${TARGET_NAMES[r.target]}`).join("; ")}. ` +
+    `Its esbuild watches every file the bundle was built from, even without \`watch\`; a reload drops the requests in flight ` +
+    `(503 “Your worker restarted mid-request”, sent again after the run), starts a new runtime with every object cold, and the ` +
+    `old runtime's CPU since the run began is not counted. Keep the tree (and, with a shared node_modules, the checkout that owns it) unchanged while the bench runs.`
+  );
 }
 
 /** The first answers other than 2xx, and transport errors, of each run that had any. */
