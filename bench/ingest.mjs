@@ -1,27 +1,40 @@
 // `npm run bench:ingest`: loads the collector's write endpoints on 127.0.0.1 and writes
-// bench/RESULTS.md.
+// bench/RESULTS.md; with BENCH_PEER, side by side with another collector (the original fuel-stats).
 //
 // The worker runs through wrangler's programmatic API without the DevTools inspector (the CLI's
 // inspector logging costs about a third of the CPU) on a fresh persist dir, so that the rows in D1
-// afterwards can be counted against what the load generator was told was stored. Every scenario ×
-// connection mode runs ROUNDS times for SECONDS each, in a forked process (bench/lib/load.mjs) so
-// that /proc can tell the load generator's CPU from the server's. Exits non-zero if a row is
-// missing or extra, or a response was not what the protocol promises.
+// afterwards can be counted against what the load generator was told was stored (requests cut
+// off or answered 5xx are sent again after each run, as a sender would). Before the
+// measured runs a fleet of FLEET_SIZE installations is registered on every collector (each posts
+// its structure twice; on edgestats the second post presents the token the first one received,
+// which binds the installation). Then every scenario × connection mode runs ROUNDS times for
+// WARMUP + SECONDS, in a forked process (bench/lib/load.mjs) so that /proc can tell the load
+// generator's CPU from the servers'; with a peer, each run on the peer is followed at once by the
+// same run on edgestats (A B A B …). After the runs, a short pass on a metered copy of the worker
+// (bench/lib/metered-worker.ts) counts the rows D1 and the objects' storage write per stored record.
+// Exits non-zero if a row is missing or extra, or a response was not what the protocol promises.
 //
-// Environment: BENCH_SECONDS (10 at most), BENCH_ROUNDS (3), BENCH_PORT (8790),
-// BENCH_WAIT_QUIET (60: seconds to wait for other vitest/workerd to finish), BENCH_CONFIG and
-// BENCH_OUT (see below). `node bench/ingest.mjs --render` redoes RESULTS.md from the last run's data.
+// Environment: BENCH_SECONDS (10, at most 10), BENCH_WARMUP (3), BENCH_ROUNDS (3), BENCH_PORT
+// (8790), BENCH_MODES (keep-alive,new-connection; keep-alive alone with a peer), BENCH_SCENARIOS
+// (all), BENCH_WAIT_QUIET (60: seconds to wait for other vitest/workerd to finish), BENCH_PEER
+// (http://127.0.0.1:PORT of a fuel-stats collector whose database is empty), BENCH_PEER_DB (its
+// PostgreSQL, for psql; postgresql://collector:collector@127.0.0.1:5433/collector by default, or
+// "none" to skip counting its rows), BENCH_WRITES (1: run the rows-written pass; 0 to skip it),
+// BENCH_CONFIG and BENCH_OUT (see below). `node bench/ingest.mjs --render` redoes RESULTS.md from
+// the last run's data.
 import { fork, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
-import { BATCH_SIZE } from "./lib/payloads.mjs";
-import { cpuCount, descendants, machineTicks, startCpuSample, tcpActiveOpens } from "./lib/procstat.mjs";
-import { renderResults } from "./lib/report.mjs";
 import { benchMain, KEPT_MARKER } from "./lib/bench-results.mjs";
+import { assertPortFree, freshState, must, node, startBenchWorker } from "./lib/bench-worker.mjs";
+import { client } from "./lib/http.mjs";
+import { BATCH_SIZE, FLEET_SIZE, structureRequest, uidOf } from "./lib/payloads.mjs";
+import { cpuCount, descendants, machineTicks, serverPids, startCpuSample, tcpActiveOpens } from "./lib/procstat.mjs";
+import { renderResults } from "./lib/report.mjs";
+import { measureWrites } from "./lib/write-accounting.mjs";
 
 // BENCH_CONFIG and BENCH_OUT let a variant of the worker (a copy under bench/.state/ with its own
 // wrangler.toml) be measured against the same load without overwriting RESULTS.md.
@@ -30,16 +43,33 @@ const OUT = path.resolve(root, process.env.BENCH_OUT ?? "bench/RESULTS.md");
 const RAW = path.join(root, "bench/.state", `${path.basename(OUT, ".md")}.json`);
 const PORT = Number(process.env.BENCH_PORT ?? 8790);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
+const PEER = process.env.BENCH_PEER ? peerPort(process.env.BENCH_PEER) : null;
+const PEER_DB = process.env.BENCH_PEER_DB ?? "postgresql://collector:collector@127.0.0.1:5433/collector";
+const WRITES = process.env.BENCH_WRITES !== "0";
 const CONNECTIONS = 16;
-const SCENARIOS = ["structures", "logs", "reposts"];
-const MODES = ["keep-alive", "new-connection"];
+const ALL_SCENARIOS = ["fleet-logs", "fleet-structures", "fleet-reposts", "first-logs", "first-structures"];
+const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(",")).split(",");
+const MODES = (process.env.BENCH_MODES ?? (PEER ? "keep-alive" : "keep-alive,new-connection")).split(",");
 
-// A load generator stops by itself within SECONDS + 5 (requests in flight, re-sends): ≤ 15 s a run.
-if (!(SECONDS > 0 && SECONDS <= 10)) {
-  console.error("[bench] BENCH_SECONDS must be in (0, 10]");
+// A run stops by itself within WARMUP + SECONDS + 5 (requests in flight, re-sends).
+if (!(SECONDS > 0 && SECONDS <= 10) || !(WARMUP >= 0 && WARMUP <= 5)) {
+  console.error("[bench] BENCH_SECONDS must be in (0, 10] and BENCH_WARMUP in [0, 5]");
   process.exit(2);
+}
+for (const s of SCENARIOS) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}; one of ${ALL_SCENARIOS.join(", ")}`);
+for (const m of MODES) if (!["keep-alive", "new-connection"].includes(m)) throw new Error(`unknown mode ${m}`);
+if (SCENARIOS.includes("fleet-reposts") && !SCENARIOS.includes("fleet-logs")) throw new Error("fleet-reposts re-posts what fleet-logs stored");
+
+/** Only a collector on this host's loopback may be loaded. */
+function peerPort(url) {
+  const u = new URL(url);
+  if (u.protocol !== "http:" || u.hostname !== "127.0.0.1" || !u.port || (u.pathname !== "/" && u.pathname !== "")) {
+    throw new Error(`BENCH_PEER must be http://127.0.0.1:PORT, not ${url}`);
+  }
+  return Number(u.port);
 }
 
 // wrangler runs in this process: it reads the tool environment from process.env.
@@ -47,24 +77,6 @@ Object.assign(process.env, toolEnv);
 process.chdir(root);
 
 const log = (...args) => console.log("[bench]", ...args);
-const node = (args) => spawnSync(process.execPath, args, { cwd: root, env: toolEnv, encoding: "utf8" });
-
-function must(result, what) {
-  if (result.status !== 0) {
-    process.stderr.write(result.stdout + result.stderr);
-    throw new Error(`${what} failed (exit ${result.status})`);
-  }
-  return result.stdout;
-}
-
-/** Fails early if something (an `npm start`, an earlier bench) already listens on the port. */
-function assertPortFree(port) {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", () => reject(new Error(`127.0.0.1:${port} is in use; set BENCH_PORT`)));
-    server.listen(port, "127.0.0.1", () => server.close(resolve));
-  });
-}
 
 /** Cores the whole host keeps busy over `ms`. */
 async function hostBusy(ms) {
@@ -114,7 +126,6 @@ function machine() {
     node: process.version,
     wrangler: version("wrangler"),
     workerd: version("workerd"),
-    autocannon: version("autocannon"),
     kernel: os.release(),
   };
 }
@@ -128,34 +139,83 @@ function source() {
   return { commit: git(["rev-parse", "--short", "HEAD"]), dirty, config: process.env.BENCH_CONFIG ?? null };
 }
 
-/** A fresh persist dir with both databases migrated; earlier bench dirs are removed. */
-function freshState() {
-  const base = path.join(root, "bench/.state");
-  mkdirSync(base, { recursive: true });
-  for (const entry of readdirSync(base)) if (entry.startsWith("ingest-")) rmSync(path.join(base, entry), { recursive: true, force: true });
-  const dir = path.join(base, `ingest-${Date.now()}`);
-  for (const db of ["COLLECTOR_DB", "ANALYTIC_DB"]) {
-    must(node([bin.wrangler, "d1", "migrations", "apply", db, "--local", "--config", CONFIG, "--persist-to", dir]), `migrations of ${db}`);
-  }
-  return dir;
-}
-
 function d1Query(dir, sql) {
   const out = must(node([bin.wrangler, "d1", "execute", "COLLECTOR_DB", "--local", "--config", CONFIG, "--persist-to", dir, "--json", "--command", sql]), "d1 execute");
   return JSON.parse(out)[0].results[0];
 }
 
-/** The two workerd processes wrangler starts: the proxy that owns the port, and the runtime. */
-function serverProcesses() {
-  const found = descendants(process.pid).filter((p) => p.name === "workerd");
-  const proxy = found.find((p) => p.cmdline.includes(`entry=127.0.0.1:${PORT}`));
-  const runtime = found.find((p) => p !== proxy);
-  if (!proxy || !runtime || found.length !== 2) throw new Error(`expected 2 workerd processes, found ${found.length}`);
-  return { runtime: runtime.pid, proxy: proxy.pid, host: process.pid };
+/** One row of numbers from the peer's PostgreSQL. */
+function peerQuery(sql) {
+  const result = spawnSync("psql", [PEER_DB, "-X", "-At", "-F", ",", "-c", sql], { encoding: "utf8" });
+  if (result.status !== 0) throw new Error(`psql on the peer's database failed: ${result.stderr.trim()}`);
+  return result.stdout.trim().split(",").map(Number);
 }
 
-/** One run in a forked load generator; CPU is sampled only while it loads. */
-async function runOnce(servers, spec) {
+const PEER_COUNTS = "SELECT (SELECT count(*) FROM action_logs), (SELECT count(*) FROM installation_structures), (SELECT count(DISTINCT master_node_uid) FROM installation_structures)";
+
+const workerdProcesses = () => descendants(process.pid).filter((p) => p.name === "workerd");
+
+/**
+ * The two workerd processes wrangler starts: the proxy that owns the port, and the runtime. The
+ * runtime is a group: wrangler starts a new one when a file the bundle was built from changes
+ * (its esbuild watches them even without `watch`: with node_modules shared with another checkout,
+ * that checkout's package.json is one), and the new one counts from its start.
+ */
+function edgestatsProcesses() {
+  const found = workerdProcesses();
+  const proxy = found.find((p) => p.cmdline.includes(`entry=127.0.0.1:${PORT}`));
+  if (!proxy || found.length !== 2) throw new Error(`expected 2 workerd processes, found ${found.length}`);
+  const runtime = () => workerdProcesses().filter((p) => p.pid !== proxy.pid).map((p) => p.pid);
+  return { runtime, proxy: proxy.pid, host: process.pid };
+}
+
+/** The runtime workerd's pid now: a different one after a run means wrangler reloaded it meanwhile. */
+const runtimePid = () => workerdProcesses().find((p) => !p.cmdline.includes(`entry=127.0.0.1:${PORT}`))?.pid ?? null;
+
+/**
+ * The peer's processes: whatever listens on its port (gunicorn's master and workers) and, when
+ * its database is local, on the database's port (PostgreSQL's postmaster and backends).
+ */
+function peerProcesses() {
+  const groups = { server: () => serverPids(PEER) };
+  const dbPort = PEER_DB !== "none" ? new URL(PEER_DB).port || "5432" : null;
+  if (dbPort && ["127.0.0.1", "localhost"].includes(new URL(PEER_DB).hostname)) groups.database = () => serverPids(Number(dbPort));
+  return groups;
+}
+
+/**
+ * Registers the fleet on one collector: each installation posts its structure (201) and posts it
+ * again (200). On edgestats the first answer carries a token and the second post presents it,
+ * which binds the installation; returns uid → token (empty for a peer, which has no identity).
+ */
+async function registerFleet(target) {
+  const http = client(target.port, { connections: CONNECTIONS });
+  const tokens = {};
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < FLEET_SIZE; i = next++) {
+      const uid = uidOf("fleet", i);
+      const first = await http.post("/api/v1/installation_structure/", structureRequest(uid, 0));
+      if (first.status !== 201) throw new Error(`${target.name}: registering ${uid} answered ${first.status} ${first.text.slice(0, 200)}`);
+      const token = JSON.parse(first.text).installation_token ?? null;
+      const second = await http.post("/api/v1/installation_structure/", structureRequest(uid, 1), token ? { "x-installation-token": token } : {});
+      if (second.status !== 200) throw new Error(`${target.name}: the second post of ${uid} answered ${second.status} ${second.text.slice(0, 200)}`);
+      // Bound: a bound installation is issued no more tokens.
+      if (token && JSON.parse(second.text).installation_token) throw new Error(`${target.name}: ${uid} did not bind to its token`);
+      if (token) tokens[uid] = token;
+    }
+  };
+  await Promise.all(Array.from({ length: CONNECTIONS }, worker));
+  http.close();
+  return tokens;
+}
+
+/** Every process of every collector, keyed `<target>.<process>`: CPU used by none of them is others'. */
+const allProcesses = (targets) =>
+  Object.fromEntries(targets.flatMap((t) => Object.entries(t.processes()).map(([key, value]) => [`${t.name}.${key}`, value])));
+
+/** One run in a forked load generator; CPU is sampled only while it loads (warm-up included). */
+async function runOnce(target, spec, targets) {
   const child = fork(path.join(root, "bench/lib/load.mjs"), [], { env: toolEnv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const messages = [];
   let wake = () => {};
@@ -169,15 +229,26 @@ async function runOnce(servers, spec) {
     return messages.shift();
   };
   await nextMessage(); // ready
-  const stopSample = startCpuSample({ loadgen: child.pid, ...servers });
+  const runtimeBefore = runtimePid();
+  const stopSample = startCpuSample({ loadgen: child.pid, ...allProcesses(targets) });
   const opens0 = tcpActiveOpens();
-  child.send({ run: { ...spec, port: PORT, connections: CONNECTIONS, seconds: SECONDS } });
+  child.send({ run: { ...spec, port: target.port, connections: CONNECTIONS, warmup: WARMUP, seconds: SECONDS, tokens: target.tokens } });
   const message = await nextMessage();
   // Includes the re-sends after the run (at most the 16 requests in flight): a small overstatement.
   const cpu = stopSample();
   const activeOpens = tcpActiveOpens() - opens0;
   if (message.error) throw new Error(`load generator: ${message.error}`);
-  return { ...message.result, cpu, activeOpens };
+  return { ...message.result, cpu, activeOpens, edgestatsReloaded: runtimePid() !== runtimeBefore };
+}
+
+/** What each collector was told it stored, carried from run to run. */
+function freshTally() {
+  return {
+    state: Object.fromEntries(ALL_SCENARIOS.map((s) => [s, { seq: 0 }])),
+    // Action-log rows acknowledged `added`, plus cut-off batches found stored on re-send.
+    storedLogRows: 0,
+    structuresAcknowledged: FLEET_SIZE,
+  };
 }
 
 async function main() {
@@ -187,108 +258,135 @@ async function main() {
     log("building the UI (public/ is missing)");
     must(node([bin.vite, "build", "--logLevel", "warn"]), "vite build");
   }
+  if (PEER) {
+    const ping = await fetch(`http://127.0.0.1:${PEER}/api/v1/ping/`).catch((error) => ({ status: String(error) }));
+    if (ping.status !== 200) throw new Error(`the peer at 127.0.0.1:${PEER} answered ping with ${ping.status}`);
+    if (PEER_DB !== "none") {
+      const [logs, structures] = peerQuery(PEER_COUNTS);
+      if (logs !== 0 || structures !== 0) throw new Error(`the peer's database is not empty (${logs} action logs, ${structures} structures): start it afresh`);
+    }
+  }
   const code = source(); // before building: the Worker is bundled from the tree as it is now
-  const persistDir = freshState();
+  const persistDir = freshState("ingest", CONFIG);
   log(`state: ${path.relative(root, persistDir)}`);
 
   const quiet = await waitForQuiet();
   const before = otherLoad();
 
-  const { unstable_startWorker } = await import("wrangler");
-  const worker = await unstable_startWorker({
-    config: CONFIG,
-    dev: {
-      server: { hostname: "127.0.0.1", port: PORT },
-      inspector: false,
-      persist: persistDir,
-      logLevel: "warn",
-      watch: false,
-    },
-    // Every bench installation comes from 127.0.0.1, while a deployment's come from many
-    // addresses: lift the per-address limit on new installations. Identity and the
-    // per-installation limits stay on, at their shipped values.
-    bindings: { LIMIT_NEW_INSTALLATIONS_PER_HOUR: { type: "plain_text", value: "1000000" } },
-  });
+  // Every bench installation comes from 127.0.0.1, while a deployment's come from many
+  // addresses: lift the per-address limit on new installations. Identity and the
+  // per-installation limits stay on, at their shipped values.
+  const bindings = { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000" };
+  const edgestats = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+  const targets = [
+    ...(PEER ? [{ name: "peer", port: PEER, processes: peerProcesses, tokens: {}, tally: freshTally() }] : []),
+    // Looked up per run: the runtime starts after `ready` and could be restarted by wrangler.
+    { name: "edgestats", port: PORT, processes: edgestatsProcesses, tokens: {}, tally: freshTally() },
+  ];
   const runs = [];
-  // What the load generators were told was stored, carried from run to run.
-  const state = { structures: { seq: 0, known: [] }, logs: { seq: 0 }, reposts: { repostCursor: 0 } };
-  let storedLogRows = 0;
   const startedAt = new Date();
   try {
-    await worker.ready;
     const ping = await fetch(`http://127.0.0.1:${PORT}/api/v1/ping/`);
     if (ping.status !== 200) throw new Error(`ping answered ${ping.status}`);
+    for (const target of targets) {
+      target.tokens = await registerFleet(target);
+      log(`${target.name}: ${FLEET_SIZE} installations registered${Object.keys(target.tokens).length ? " and bound to their tokens" : ""}`);
+    }
 
     for (let round = 1; round <= ROUNDS; round++) {
       for (const scenario of SCENARIOS) {
         for (const mode of MODES) {
-          const spec = { scenario, mode, state: { ...state[scenario], stored: state.logs.seq } };
-          // Looked up per run: the runtime starts after `ready` and could be restarted by wrangler.
-          const r = await runOnce(serverProcesses(), spec);
-          state[scenario] = r.state;
-          if (scenario === "logs") storedLogRows += r.rowsTotal + (r.reconciled.records.existed ?? 0);
-          runs.push({ round, ...r });
-          log(
-            `${round} ${scenario.padEnd(10)} ${mode.padEnd(14)} ${r.rps.toFixed(0).padStart(5)} req/s`,
-            `${r.rowsPerSecond.toFixed(0).padStart(6)} rows/s  p50 ${r.p50.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms`,
-            `non2xx ${r.non2xx} unexpected ${r.unexpected} errors ${r.errors}${r.connects === null ? "" : ` connects ${r.connects}/${r.completed + r.errors}`}`,
-          );
-          await sleep(500);
+          for (const target of targets) {
+            const { tally } = target;
+            const state = { ...tally.state[scenario], stored: tally.state["fleet-logs"].seq };
+            const r = await runOnce(target, { scenario, mode, state }, targets);
+            tally.state[scenario] = r.state;
+            if (scenario === "fleet-logs" || scenario === "first-logs") tally.storedLogRows += r.rowsTotal + (r.reconciled.records.existed ?? 0);
+            if (scenario === "first-structures") tally.structuresAcknowledged += r.rowsTotal;
+            runs.push({ target: target.name, round, ...r });
+            log(
+              `${round} ${target.name.padEnd(9)} ${scenario.padEnd(16)} ${mode.padEnd(14)} ${r.rps.toFixed(0).padStart(5)} req/s`,
+              `${r.rowsPerSecond.toFixed(0).padStart(6)} rows/s  p50 ${r.p50.toFixed(0)} ms  p99 ${r.p99.toFixed(0)} ms`,
+              `loadgen ${r.cpu.processes.loadgen.cores.toFixed(2)} cores  non2xx ${r.non2xx} unexpected ${r.unexpected} errors ${r.errors}`,
+              r.edgestatsReloaded ? "(wrangler reloaded edgestats' runtime during this run)" : "",
+            );
+            await sleep(500);
+          }
         }
       }
     }
   } finally {
-    await worker.dispose();
+    await edgestats.stop();
   }
   const finishedAt = new Date();
-  // workerd exits a moment after dispose; wait so that its SQLite files are closed.
-  for (let i = 0; i < 50 && descendants(process.pid).some((p) => p.name === "workerd"); i++) await sleep(200);
+  const after = otherLoad();
 
-  const db = {
-    actionLogs: d1Query(persistDir, "SELECT count(*) AS n FROM action_logs"),
-    structures: d1Query(persistDir, "SELECT count(*) AS n, count(DISTINCT master_node_uid) AS uids FROM installation_structures"),
-  };
-  const newConnectionRuns = runs.filter((r) => r.mode === "new-connection");
-  const verification = [
-    {
-      what: "action_logs rows = distinct (uid, external_id) answered `added` (+ cut-off batches found stored on re-send)",
-      expected: storedLogRows,
-      actual: db.actionLogs.n,
-    },
-    { what: "action_logs rows = records in the new batches sent", expected: state.logs.seq * BATCH_SIZE, actual: db.actionLogs.n },
-    { what: "installation_structures rows = distinct installations acknowledged", expected: state.structures.known.length, actual: db.structures.n },
-    { what: "installation_structures: one row per installation", expected: db.structures.n, actual: db.structures.uids },
-    {
-      what: "new-connection runs: TCP connections opened = requests",
-      expected: newConnectionRuns.reduce((n, r) => n + r.completed + r.errors, 0),
-      actual: newConnectionRuns.reduce((n, r) => n + r.connects, 0),
-    },
-    { what: "non-2xx responses", expected: 0, actual: runs.reduce((n, r) => n + r.non2xx, 0) },
-    { what: "responses with a status other than expected", expected: 0, actual: runs.reduce((n, r) => n + r.unexpectedTotal, 0) },
-  ];
+  const verification = [];
+  for (const target of targets) {
+    const { tally } = target;
+    let counts;
+    if (target.name === "edgestats") {
+      const logs = d1Query(persistDir, "SELECT count(*) AS n FROM action_logs");
+      const structures = d1Query(persistDir, "SELECT count(*) AS n, count(DISTINCT master_node_uid) AS uids FROM installation_structures");
+      counts = { logs: logs.n, structures: structures.n, uids: structures.uids, where: "D1 (wrangler d1 execute --local)" };
+    } else if (PEER_DB !== "none") {
+      const [logs, structures, uids] = peerQuery(PEER_COUNTS);
+      counts = { logs, structures, uids, where: "PostgreSQL (psql)" };
+    } else continue;
+    const mine = runs.filter((r) => r.target === target.name);
+    const newConnectionRuns = mine.filter((r) => r.mode === "new-connection");
+    const newBatches = tally.state["fleet-logs"].seq + tally.state["first-logs"].seq;
+    verification.push(
+      { target: target.name, what: "action_logs rows = distinct (uid, external_id) answered `added` (+ cut-off batches found stored on re-send)", expected: tally.storedLogRows, actual: counts.logs },
+      { target: target.name, what: "action_logs rows = records in the new batches sent", expected: newBatches * BATCH_SIZE, actual: counts.logs },
+      { target: target.name, what: "installation_structures rows = installations acknowledged (fleet + first contacts)", expected: tally.structuresAcknowledged, actual: counts.structures },
+      { target: target.name, what: "installation_structures: one row per installation", expected: counts.structures, actual: counts.uids },
+      ...(newConnectionRuns.length > 0
+        ? [
+            {
+              target: target.name,
+              what: "new-connection runs: TCP connections opened = requests",
+              expected: newConnectionRuns.reduce((n, r) => n + r.completed + r.errors, 0),
+              actual: newConnectionRuns.reduce((n, r) => n + r.connects, 0),
+            },
+          ]
+        : []),
+      { target: target.name, what: "non-2xx responses", expected: 0, actual: mine.reduce((n, r) => n + r.non2xx, 0) },
+      { target: target.name, what: "responses with a status other than expected", expected: 0, actual: mine.reduce((n, r) => n + r.unexpectedTotal, 0) },
+    );
+    target.countedIn = counts.where;
+  }
   const failed = verification.filter((v) => v.expected !== v.actual);
+
+  // Rows written per stored record, on a metered copy of the worker and a state of its own.
+  let writes = null;
+  if (WRITES) {
+    log("rows-written pass (bench/lib/metered-worker.ts)");
+    writes = await measureWrites({ config: CONFIG, port: PORT, bindings, log });
+  }
 
   const report = {
     startedAt,
     finishedAt,
     machine: machine(),
     source: code,
-    load: { quiet, before, after: otherLoad() },
-    config: { port: PORT, seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+    load: { quiet, before, after },
+    config: { port: PORT, peer: PEER, seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, modes: MODES, scenarios: SCENARIOS, fleet: FLEET_SIZE },
+    verifiedIn: Object.fromEntries(targets.map((t) => [t.name, t.countedIn ?? null])),
     runs,
     verification,
+    writes,
   };
   // The raw data, so that `node bench/ingest.mjs --render` can redo RESULTS.md after a report change.
   writeFileSync(RAW, JSON.stringify(report));
   writeResults(report);
   log(`wrote ${path.relative(root, OUT)} (${((finishedAt - startedAt) / 1000).toFixed(0)} s of load)`);
-  for (const v of verification) log(`${v.expected === v.actual ? "ok  " : "FAIL"} ${v.what}: expected ${v.expected}, found ${v.actual}`);
+  for (const v of verification) log(`${v.expected === v.actual ? "ok  " : "FAIL"} ${v.target}: ${v.what}: expected ${v.expected}, found ${v.actual}`);
   if (failed.length > 0) {
     console.error(`[bench] VERIFICATION FAILED: ${failed.length} check(s) differ; state kept in ${path.relative(root, persistDir)}`);
     process.exit(1);
   }
   rmSync(persistDir, { recursive: true, force: true }); // about 1 GB of rows
-
 }
 
 /** The generated part of OUT; the hand-written text below the kept marker survives a re-run. */

@@ -51,19 +51,20 @@ export function migrateState(dir, config) {
 }
 
 /**
- * Starts the worker of `config` on 127.0.0.1:`port` over `persistDir`, with `bindings` (plain
- * text) overriding its vars. wrangler restarts the runtime when the config or the assets change,
+ * Starts the worker of `config` (or of another `entrypoint` with that config) on
+ * 127.0.0.1:`port` over `persistDir`, with `bindings` (plain text) overriding its vars. wrangler restarts the runtime when the config or the assets change,
  * even without `watch`, so the config is not watched (set before wrangler loads) and the assets
  * are a snapshot of public/. Gives up after `readyTimeoutMs` (a build error leaves `ready`
  * pending for ever). `stop()` waits until workerd has exited and closed its SQLite files.
  */
-export async function startBenchWorker({ config, port, persistDir, bindings = {}, testScheduled = false, readyTimeoutMs = 90_000 }) {
+export async function startBenchWorker({ config, entrypoint, port, persistDir, bindings = {}, testScheduled = false, readyTimeoutMs = 90_000 }) {
   process.env.WRANGLER_CI_DISABLE_CONFIG_WATCHING = "true";
   const { unstable_startWorker } = await import("wrangler");
   const assets = path.join(persistDir, "public");
   if (!existsSync(assets)) cpSync(path.join(root, "public"), assets, { recursive: true });
   const worker = await unstable_startWorker({
     config,
+    ...(entrypoint ? { entrypoint } : {}),
     assets,
     dev: {
       server: { hostname: "127.0.0.1", port },

@@ -1,136 +1,111 @@
 // One bounded load run, in its own process so that its CPU can be told apart from the server's.
-// Forked by bench/ingest.mjs: it answers "ready", waits for { run }, loads the collector for
-// `seconds`, re-sends whatever was cut off, and answers { result }.
+// Forked by bench/ingest.mjs: it answers "ready", waits for { run }, loads one collector (edgestats
+// or a peer) for `warmup` then `seconds`, re-sends whatever was cut off, and answers { result }.
 //
-// keep-alive: autocannon, 16 persistent connections.
-// new-connection: node:http with `agent: false`, so every request opens (and the server closes)
-// its own TCP connection, as behind fuel-stats' original server; counted by `connect` events.
+// `connections` workers each post, wait for the answer and post again until the deadline, with
+// node:http:
+// - keep-alive: one http.Agent with keep-alive and `connections` sockets; a server that closes
+//   the connection after each response (fuel-stats' gunicorn sync workers do) gets a new one for
+//   the next request, which the agent opens.
+// - new-connection: `agent: false`, so every request opens (and the server closes) a TCP
+//   connection, as statsenderd's `requests.post` does.
+// New sockets are counted by their `connect` events.
 import http from "node:http";
-import autocannon from "autocannon";
-import { actionLogsRequest, batchOf, BATCH_SIZE, INSTALLATIONS, structureRequest, uidOf } from "./payloads.mjs";
+import { actionLogsRequest, BATCH_SIZE, fleetBatchOf, FLEET_SIZE, structureRequest, uidOf } from "./payloads.mjs";
 
-const PATHS = { structures: "/api/v1/installation_structure/", logs: "/api/v1/action_logs/", reposts: "/api/v1/action_logs/" };
-/** A request slower than this is given up (autocannon's timeout too) and re-sent after the run. */
+const PATHS = {
+  "fleet-logs": "/api/v1/action_logs/",
+  "fleet-structures": "/api/v1/installation_structure/",
+  "fleet-reposts": "/api/v1/action_logs/",
+  "first-logs": "/api/v1/action_logs/",
+  "first-structures": "/api/v1/installation_structure/",
+};
+/** A request slower than this is given up and re-sent after the run. */
 const TIMEOUT_SECONDS = 4;
 /** The whole run, re-sends included, ends this long after the load's deadline, or fails. */
 const GRACE_SECONDS = 5;
 
 /**
- * What one scenario sends and expects. `next()` picks the next request body and a tag naming it;
+ * What one scenario sends and expects. `next()` picks the next request's tag (a sequence number);
+ * `uidOf(tag)` is its installation and `body(tag)` its body, rebuilt whenever needed;
  * `check(tag, status, body)` tallies a response and says whether it was what the protocol promises.
  */
 function scenarioOf(name, state) {
-  const tally = { statuses: {}, records: {}, unexpected: 0, rows: 0 };
+  // `failures`: the first few answers other than 2xx, and transport errors, to tell what they were.
+  const tally = { statuses: {}, records: {}, unexpected: 0, rows: 0, failures: [] };
   const count = (bag, key, n = 1) => (bag[key] = (bag[key] ?? 0) + n);
+  let seq = state.seq ?? 0;
 
-  if (name === "structures") {
-    // Round robin over the pool: the first post of an installation creates it (201), later posts
-    // update it (200). `known` holds the installations acknowledged so far, across runs.
-    const known = new Set(state.known);
-    const uncertain = new Set(); // a post was cut off: it may or may not have created the row
-    let seq = state.seq;
+  if (name === "fleet-structures" || name === "first-structures") {
+    // Fleet: updates of registered installations, round robin (200). First contact: a new
+    // installation each time (201). A cut-off post may or may not have been stored: its re-send
+    // may answer either.
+    const fleet = name === "fleet-structures";
+    const uncertain = new Set();
+    const uidOfTag = (s) => (fleet ? uidOf("fleet", s % FLEET_SIZE) : uidOf("first-structures", s));
     return {
       tally,
-      next() {
-        const s = seq++;
-        return { tag: s, body: structureRequest(s % INSTALLATIONS, s) };
-      },
+      next: () => seq++,
+      uidOf: uidOfTag,
+      // Registration posted each fleet installation's structure twice (seq 0 and 1).
+      body: (s) => structureRequest(uidOfTag(s), fleet ? 2 + s : 0),
       check(s, status) {
-        const index = s % INSTALLATIONS;
         count(tally.statuses, status);
-        const expected = uncertain.has(index) ? [200, 201] : known.has(index) ? [200] : [201];
+        const expected = uncertain.has(s) ? [200, 201] : fleet ? [200] : [201];
         const ok = expected.includes(status);
-        if (status === 200 || status === 201) {
-          known.add(index);
-          uncertain.delete(index);
-          tally.rows += 1;
-        }
+        if (status === 200 || status === 201) tally.rows += 1;
         if (!ok) tally.unexpected += 1;
         return ok;
       },
-      cutOff: (s) => uncertain.add(s % INSTALLATIONS),
-      state: () => ({ seq, known: [...known] }),
+      cutOff: (s) => uncertain.add(s),
+      state: () => ({ seq }),
     };
   }
 
-  // Action logs. Batch `s` is BATCH_SIZE records of one installation with keys unique to it, so
-  // new batches are all `added`, and a re-post of a batch stored earlier is all `existed`.
-  const fresh = name === "logs";
-  let seq = fresh ? state.seq : state.repostCursor;
-  const pick = fresh ? () => seq++ : () => seq++ % state.stored;
+  // Action logs. A fleet batch `s` is BATCH_SIZE records of fleet installation s % FLEET_SIZE with
+  // keys unique to it, so new batches are all `added`; a re-post of a batch stored earlier is all
+  // `existed`; a first contact's batch is the first of a new installation, all `added`.
+  const where = {
+    "fleet-logs": (s) => ({ uid: uidOf("fleet", fleetBatchOf(s).index), batchNo: fleetBatchOf(s).batchNo }),
+    "fleet-reposts": (s) => ({ uid: uidOf("fleet", fleetBatchOf(s % state.stored).index), batchNo: fleetBatchOf(s % state.stored).batchNo }),
+    "first-logs": (s) => ({ uid: uidOf("first-logs", s), batchNo: 0 }),
+  }[name];
+  const expected = name === "fleet-reposts" ? "existed" : "added";
   return {
     tally,
-    next() {
-      const s = pick();
-      return { tag: s, body: actionLogsRequest(s) };
+    next: () => seq++,
+    uidOf: (s) => where(s).uid,
+    body: (s) => {
+      const { uid, batchNo } = where(s);
+      return actionLogsRequest(uid, batchNo);
     },
-    check(s, status, body, expectStatus = fresh ? "added" : "existed") {
+    check(s, status, body, expectStatus = expected) {
       count(tally.statuses, status);
       if (status !== 200) {
         tally.unexpected += 1;
         return false;
       }
       const { action_logs: statuses } = JSON.parse(body);
-      const { index, batchNo } = batchOf(s);
+      const { uid, batchNo } = where(s);
       let ok = statuses.length === BATCH_SIZE;
       for (const r of statuses) {
         count(tally.records, r.status);
         if (r.status === "added") tally.rows += 1;
-        if (r.master_node_uid !== uidOf(index) || Math.ceil(r.external_id / BATCH_SIZE) - 1 !== batchNo) ok = false;
+        if (r.master_node_uid !== uid || Math.ceil(r.external_id / BATCH_SIZE) - 1 !== batchNo) ok = false;
         if (expectStatus !== "either" && r.status !== expectStatus) ok = false;
       }
       if (!ok) tally.unexpected += 1;
       return ok;
     },
     cutOff: () => {},
-    state: () => (fresh ? { seq } : { repostCursor: seq }),
+    state: () => ({ seq }),
   };
 }
 
 const percentile = (sorted, p) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]);
 
-/** keep-alive: autocannon's own duration bound; requests still in flight at the end are cut off. */
-async function keepAliveRun(scenario, { port, path, seconds, connections }) {
-  const inFlight = new Set();
-  const latencies = [];
-  const instance = autocannon({
-    url: `http://127.0.0.1:${port}`,
-    connections,
-    duration: seconds,
-    timeout: TIMEOUT_SECONDS,
-    requests: [
-      {
-        method: "POST",
-        path,
-        headers: { "content-type": "application/json" },
-        setupRequest(request, context) {
-          const { tag, body } = scenario.next();
-          context.tag = tag;
-          inFlight.add(tag);
-          return { ...request, body };
-        },
-        onResponse(status, body, context) {
-          inFlight.delete(context.tag);
-          scenario.check(context.tag, status, body);
-        },
-      },
-    ],
-  });
-  instance.on("response", (_client, _status, _bytes, ms) => latencies.push(ms));
-  const result = await instance;
-  return {
-    seconds: result.duration,
-    completed: result.requests.total,
-    non2xx: result.non2xx,
-    errors: result.errors, // timeouts included
-    latencies,
-    cutOff: [...inFlight],
-    connects: null,
-  };
-}
-
-/** One POST on a connection of its own; resolves with status, body and whether it was a new socket. */
-function postOnce({ port, path, body }) {
+/** One POST; resolves with status, body and whether it went out on a socket of its own. */
+function post({ port, path, body, agent, headers }) {
   return new Promise((resolve) => {
     let fresh = false;
     const req = http.request(
@@ -139,9 +114,9 @@ function postOnce({ port, path, body }) {
         port,
         path,
         method: "POST",
-        agent: false, // a throwaway agent without keep-alive: Connection: close, one socket per request
+        agent,
         timeout: TIMEOUT_SECONDS * 1000,
-        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), ...headers },
       },
       (res) => {
         const chunks = [];
@@ -150,7 +125,9 @@ function postOnce({ port, path, body }) {
         res.on("error", (error) => resolve({ error, fresh }));
       },
     );
-    req.on("socket", (socket) => socket.once("connect", () => (fresh = !req.reusedSocket)));
+    req.on("socket", (socket) => {
+      if (!req.reusedSocket) socket.once("connect", () => (fresh = true));
+    });
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", (error) => resolve({ error, fresh }));
     req.end(body);
@@ -158,10 +135,10 @@ function postOnce({ port, path, body }) {
 }
 
 /**
- * new-connection: `connections` workers each post, wait for the answer, and post again until the
- * deadline; the request in flight at the deadline is finished, so the run stops by itself.
+ * `connections` workers post until `deadline`; the request in flight at the deadline is finished,
+ * so a run stops by itself. Returns what was measured; cut-off requests are left to `reconcile`.
  */
-async function newConnectionRun(scenario, { port, path, seconds, connections }) {
+async function loadFor(scenario, { port, path, seconds, connections, agent, headersOf, phase }) {
   const latencies = [];
   const cutOff = [];
   let completed = 0, non2xx = 0, errors = 0, connects = 0;
@@ -169,20 +146,28 @@ async function newConnectionRun(scenario, { port, path, seconds, connections }) 
   const deadline = started + seconds * 1000;
   const worker = async () => {
     while (performance.now() < deadline) {
-      const { tag, body } = scenario.next();
+      const tag = scenario.next();
       const t0 = performance.now();
-      const res = await postOnce({ port, path, body });
+      const res = await post({ port, path, body: scenario.body(tag), agent, headers: headersOf(scenario.uidOf(tag)) });
       if (res.fresh) connects += 1;
+      if ((res.error || res.status < 200 || res.status > 299) && scenario.tally.failures.length < 5) {
+        scenario.tally.failures.push({ tag, phase, at: Math.round(performance.now() - started), ms: Math.round(performance.now() - t0), ...(res.error ? { error: String(res.error.message ?? res.error) } : { status: res.status, body: res.body.slice(0, 300) }) });
+      }
       if (res.error) {
         errors += 1;
         cutOff.push(tag);
-        scenario.cutOff(tag); // its installation's next answer may be either 200 or 201
+        scenario.cutOff(tag);
         continue;
       }
       latencies.push(performance.now() - t0);
       completed += 1;
       if (res.status < 200 || res.status > 299) non2xx += 1;
       scenario.check(tag, res.status, res.body);
+      // A 5xx stored nothing for sure only if the server says so; a sender sends it again.
+      if (res.status >= 500) {
+        cutOff.push(tag);
+        scenario.cutOff(tag);
+      }
     }
   };
   await Promise.all(Array.from({ length: connections }, worker));
@@ -190,23 +175,22 @@ async function newConnectionRun(scenario, { port, path, seconds, connections }) 
 }
 
 /**
- * Re-sends, outside the measurement and all at once, every request whose answer never came (at most
- * one per connection), as statsenderd would; afterwards every record sent has a known fate. Bounded:
- * two attempts of at most TIMEOUT_SECONDS each, then the run fails.
+ * Re-sends, outside the measurement and all at once, every request whose answer never came or was
+ * a 5xx, as statsenderd would; afterwards every record sent has a known fate. Bounded: two attempts of at
+ * most TIMEOUT_SECONDS each, then the run fails.
  */
-async function reconcile(scenario, name, tags, port) {
+async function reconcile(scenario, name, tags, { port, path, headersOf }) {
   const outcome = { resent: tags.length, records: {} };
+  const agent = new http.Agent({ keepAlive: false });
   const resend = async (tag) => {
-    scenario.cutOff(tag);
-    const body = name === "structures" ? structureRequest(tag % INSTALLATIONS, tag) : actionLogsRequest(tag);
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const res = await postOnce({ port, path: PATHS[name], body });
+      const res = await post({ port, path, body: scenario.body(tag), agent, headers: headersOf(scenario.uidOf(tag)) });
       if (res.error || res.status < 200 || res.status > 299) continue;
-      if (name === "structures") scenario.check(tag, res.status);
+      if (name.endsWith("structures")) scenario.check(tag, res.status);
       else {
         // A cut-off new batch may have been stored before its answer was lost: added or existed.
         const before = { ...scenario.tally.records };
-        scenario.check(tag, res.status, res.body, name === "logs" ? "either" : "existed");
+        scenario.check(tag, res.status, res.body, name === "fleet-reposts" ? "existed" : "either");
         for (const [k, v] of Object.entries(scenario.tally.records)) outcome.records[k] = (outcome.records[k] ?? 0) + v - (before[k] ?? 0);
       }
       return;
@@ -217,13 +201,26 @@ async function reconcile(scenario, name, tags, port) {
   return outcome;
 }
 
-async function run({ scenario: name, mode, port, seconds, connections, state }) {
+const diff = (after, before) => {
+  const out = {};
+  for (const [k, v] of Object.entries(after)) if (v - (before[k] ?? 0) !== 0) out[k] = v - (before[k] ?? 0);
+  return out;
+};
+
+async function run({ scenario: name, mode, port, warmup, seconds, connections, state, tokens }) {
   const scenario = scenarioOf(name, state);
-  const options = { port, path: PATHS[name], seconds, connections };
-  const measured = mode === "keep-alive" ? await keepAliveRun(scenario, options) : await newConnectionRun(scenario, options);
-  // Rows and statuses counted so far are the measured ones; reconcile only adds to the totals.
+  // Only edgestats' fleet has tokens (bound at registration); a peer gets none.
+  const headersOf = (uid) => (tokens?.[uid] ? { "x-installation-token": tokens[uid] } : {});
+  const agent = mode === "keep-alive" ? new http.Agent({ keepAlive: true, maxSockets: connections }) : false;
+  const options = { port, path: PATHS[name], connections, agent, headersOf };
+  const cutOff = [];
+  if (warmup > 0) cutOff.push(...(await loadFor(scenario, { ...options, seconds: warmup, phase: "warm-up" })).cutOff);
+  // What the warm-up did is not measured; reconcile only adds to the totals.
+  const before = structuredClone(scenario.tally);
+  const measured = await loadFor(scenario, { ...options, seconds, phase: "measured" });
   const tally = structuredClone(scenario.tally);
-  const reconciled = await reconcile(scenario, name, measured.cutOff, port);
+  if (agent) agent.destroy();
+  const reconciled = await reconcile(scenario, name, [...cutOff, ...measured.cutOff], options);
   const sorted = measured.latencies.sort((a, b) => a - b);
   return {
     scenario: name,
@@ -231,28 +228,32 @@ async function run({ scenario: name, mode, port, seconds, connections, state }) 
     seconds: measured.seconds,
     completed: measured.completed,
     rps: measured.completed / measured.seconds,
-    rowsPerSecond: tally.rows / measured.seconds,
+    rowsPerSecond: (tally.rows - before.rows) / measured.seconds,
     p50: percentile(sorted, 50),
     p99: percentile(sorted, 99),
     max: sorted.at(-1) ?? 0,
     non2xx: measured.non2xx,
     errors: measured.errors,
-    unexpected: tally.unexpected,
-    statuses: tally.statuses,
-    records: tally.records,
+    unexpected: tally.unexpected - before.unexpected,
+    statuses: diff(tally.statuses, before.statuses),
+    records: diff(tally.records, before.records),
     connects: measured.connects,
     reconciled,
+    // Over the warm-up, the measured run and the re-sends: what the verification counts.
     rowsTotal: scenario.tally.rows,
+    recordsTotal: scenario.tally.records,
     unexpectedTotal: scenario.tally.unexpected,
+    failures: scenario.tally.failures,
     state: scenario.state(),
   };
 }
 
 process.on("message", async (message) => {
   // Whatever happens, this process stops by itself.
+  const bound = message.run.warmup + message.run.seconds + GRACE_SECONDS;
   setTimeout(() => {
-    process.send({ error: `run did not finish within ${message.run.seconds + GRACE_SECONDS} s` }, () => process.exit(1));
-  }, (message.run.seconds + GRACE_SECONDS) * 1000);
+    process.send({ error: `run did not finish within ${bound} s` }, () => process.exit(1));
+  }, bound * 1000);
   try {
     process.send({ result: await run(message.run) }, () => process.exit(0));
   } catch (error) {

@@ -1,22 +1,36 @@
-// Request bodies of the ingest benchmark. Every body is a pure function of a sequence number, so
-// a batch can be rebuilt later (to re-post it, or to re-send one whose response was cut off)
-// instead of being kept in memory.
+// Request bodies of the ingest benchmark, the same bytes for edgestats and for a peer collector.
+// Every body is a pure function of its installation and a sequence number, so a request can be
+// rebuilt later (to re-post it, or to re-send one whose response was cut off) instead of being
+// kept in memory.
+//
+// Sizes (issue 18): an action-log batch is 100 `http_request` records with a small
+// `additional_info` (≈ 38 KB); a structure is 3 clusters × 7 nodes, 33 attributes per cluster
+// (≈ 21 KB).
 
-/** Installations in the pool; action logs go to the first LOG_INSTALLATIONS of them. */
-export const INSTALLATIONS = 1000;
-export const LOG_INSTALLATIONS = 300;
+/** The fleet: installations registered before the measured runs. */
+export const FLEET_SIZE = 300;
 /** Action-log records per request, as statsenderd sends them. */
 export const BATCH_SIZE = 100;
 
-export const uidOf = (index) => `bench-${String(index).padStart(4, "0")}-5f0c2d9e-8b1a-4c63-9d47-0e2f6a7b3c1d`;
+/** Separate uid spaces, so that a first contact of one scenario is never a known installation of another. */
+const POOLS = { fleet: "a", "first-logs": "b", "first-structures": "c" };
+
+/** A master_node_uid shaped like Nailgun's (a UUID), naming its pool and its index in it. */
+export function uidOf(pool, index) {
+  return `${POOLS[pool]}${index.toString(16).padStart(7, "0")}-5f0c-4d9e-8b1a-0e2f6a7b3c1d`;
+}
 
 const ROLE_SETS = [["controller"], ["controller", "mongo"], ["compute"], ["compute", "cinder"], ["ceph-osd"]];
 
 function node(clusterId, i, seq) {
   const id = clusterId * 100 + i;
+  const compute = i >= 2;
   return {
     id,
     roles: ROLE_SETS[i % ROLE_SETS.length],
+    pending_roles: [],
+    pending_addition: false,
+    pending_deletion: false,
     // Changes between posts of one installation, so an update really replaces the structure.
     status: (seq + i) % 11 === 0 ? "provisioning" : "ready",
     online: true,
@@ -24,12 +38,61 @@ function node(clusterId, i, seq) {
     manufacturer: "Supermicro",
     platform_name: "X9DRW",
     meta: {
-      cpu: { real: 2, total: 24 },
-      memory: { total: 137438953472 },
-      disks: [{ size: 480103981056 }, { size: 2000398934016 }],
+      cpu: {
+        real: 2,
+        total: 24,
+        spec: [{ frequency: 2600, model: "Intel(R) Xeon(R) CPU E5-2630 v2 @ 2.60GHz" }],
+      },
+      memory: { total: compute ? 274877906944 : 137438953472, slots: 16 },
+      disks: [
+        { name: "sda", model: "INTEL SSDSC2BB48", size: 480103981056, removable: "0" },
+        { name: "sdb", model: "ST2000NM0033-9ZM", size: 2000398934016, removable: "0" },
+      ],
+      interfaces: [
+        { name: "eth0", driver: "igb", current_speed: 1000, max_speed: 1000, pxe: true, state: "up" },
+        { name: "eth1", driver: "ixgbe", current_speed: 10000, max_speed: 10000, pxe: false, state: "up" },
+      ],
+      system: { manufacturer: "Supermicro", product: "X9DRW" },
     },
   };
 }
+
+/** 33 settings, flat, as fuel-stats' sender whitelists them from Nailgun's attributes. */
+const ATTRIBUTES = {
+  libvirt_type: "kvm",
+  debug_mode: false,
+  puppet_debug: true,
+  use_cow_images: true,
+  auto_assign_floating_ip: false,
+  assign_public_to_all_nodes: false,
+  heat: true,
+  sahara: false,
+  murano: false,
+  "murano-cfapi": false,
+  ceilometer: false,
+  mongo: false,
+  ironic: false,
+  volumes_lvm: false,
+  volumes_ceph: true,
+  images_ceph: true,
+  ephemeral_ceph: false,
+  objects_ceph: true,
+  osd_pool_size: "3",
+  iser: false,
+  volumes_block_device: false,
+  provision_method: "image",
+  kernel_params: "console=tty0 net.ifnames=0 biosdevname=0 rootdelay=90 nomodeset",
+  public_ssl_horizon: true,
+  public_ssl_services: true,
+  public_ssl_cert_source: "self_signed",
+  neutron_l2_pop: false,
+  neutron_dvr: false,
+  neutron_l3_ha: false,
+  neutron_qos: false,
+  syslog_transport: "tcp",
+  task_deploy: true,
+  workloads_collector_enabled: true,
+};
 
 function cluster(id, seq) {
   return {
@@ -42,28 +105,9 @@ function cluster(id, seq) {
     is_customized: false,
     nodes_num: 7,
     nodes: Array.from({ length: 7 }, (_, i) => node(id, i, seq)),
+    node_groups: [{ id, nodes: Array.from({ length: 7 }, (_, i) => id * 100 + i) }],
     installed_plugins: [],
-    attributes: {
-      libvirt_type: "kvm",
-      debug_mode: false,
-      use_cow_images: true,
-      auto_assign_floating_ip: false,
-      heat: true,
-      sahara: false,
-      murano: false,
-      ceilometer: false,
-      volumes_lvm: false,
-      volumes_ceph: true,
-      images_ceph: true,
-      ephemeral_ceph: false,
-      objects_ceph: true,
-      osd_pool_size: "3",
-      provision_method: "image",
-      kernel_params: "console=tty0 net.ifnames=0 biosdevname=0 rootdelay=90 nomodeset",
-      public_ssl_horizon: true,
-      public_ssl_services: true,
-      workloads_collector_enabled: true,
-    },
+    attributes: ATTRIBUTES,
     vmware_attributes: { vmware_az_cinder_enable: [], vmware_az_nova_computes_num: 0 },
     network_configuration: {
       segmentation_type: "vlan",
@@ -75,11 +119,11 @@ function cluster(id, seq) {
   };
 }
 
-/** The installation_structure request for pool member `index`, at its `seq`-th post. */
-export function structureRequest(index, seq) {
+/** The installation_structure request of installation `uid` at its `seq`-th post. */
+export function structureRequest(uid, seq) {
   return JSON.stringify({
     installation_structure: {
-      master_node_uid: uidOf(index),
+      master_node_uid: uid,
       clusters_num: 3,
       allocated_nodes_num: 21,
       unallocated_nodes_num: 2,
@@ -88,6 +132,8 @@ export function structureRequest(index, seq) {
         release: "9.0",
         api: "1",
         build_id: "495",
+        build_number: "495",
+        openstack_version: "mitaka-9.0",
         feature_groups: ["mirantis"],
       },
       fuel_packages: ["fuel-nailgun-9.0.0-1.mos8694", "fuel-library9.0-9.0.0-1.mos8464", "fuel-ostf-9.0.0-1.mos942"],
@@ -96,40 +142,43 @@ export function structureRequest(index, seq) {
   });
 }
 
-/** Which installation and which of its batches the `seq`-th action-log batch is. */
-export function batchOf(seq) {
-  return { index: seq % LOG_INSTALLATIONS, batchNo: Math.floor(seq / LOG_INSTALLATIONS) };
+/** Which fleet installation and which of its batches the `seq`-th fleet action-log batch is. */
+export function fleetBatchOf(seq) {
+  return { index: seq % FLEET_SIZE, batchNo: Math.floor(seq / FLEET_SIZE) };
 }
 
+/** Requests Nailgun logs as http_request actions: [action_group, action_name]. */
+const ACTIONS = [
+  ["cluster_changes", "deploy"],
+  ["cluster_attributes", "attributes"],
+  ["cluster_changes", "provision"],
+];
+
 /**
- * The action_logs request for batch `seq`: BATCH_SIZE http_request records of one installation
+ * The action_logs request of installation `uid`'s batch `batchNo`: BATCH_SIZE http_request records
  * with external ids batchNo*BATCH_SIZE+1 … (batchNo+1)*BATCH_SIZE, so no two batches share a key.
  */
-export function actionLogsRequest(seq) {
-  const { index, batchNo } = batchOf(seq);
-  const uid = uidOf(index);
+export function actionLogsRequest(uid, batchNo) {
   const first = batchNo * BATCH_SIZE + 1;
   const records = Array.from({ length: BATCH_SIZE }, (_, i) => {
     const id = first + i;
+    const [group, name] = ACTIONS[id % ACTIONS.length];
     const second = String(id % 60).padStart(2, "0");
     return {
       master_node_uid: uid,
       external_id: id,
       body: {
         id,
-        actor_id: "",
-        action_group: "cluster_changes",
-        action_name: "deploy",
+        actor_id: null,
+        action_group: group,
+        action_name: name,
         action_type: "http_request",
         start_timestamp: `2016-06-01T10:00:${second}.${String(id % 1e6).padStart(6, "0")}`,
         end_timestamp: `2016-06-01T10:00:${second}.${String((id + 7) % 1e6).padStart(6, "0")}`,
-        additional_info: {
-          request_data: { url: "/api/clusters/5/changes", http_method: "PUT" },
-          response_data: { status: "202" },
-        },
+        // Small, as in fuel-stats' own tests (the sender keeps no request body either).
+        additional_info: { request_data: {}, response_data: {} },
         is_sent: false,
         cluster_id: 5,
-        task_uuid: null,
       },
     };
   });

@@ -1,6 +1,6 @@
 // CPU accounting from /proc (Linux only): which process, and which thread of it, used the cores
 // during a run. Times are clock ticks (USER_HZ, 100 on Linux).
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 const TICKS_PER_SECOND = 100;
 
@@ -47,19 +47,30 @@ export function descendants(root) {
   return out;
 }
 
-/** CPU ticks of a process and of each of its threads. */
+/** Nanoseconds a thread has spent runnable but waiting for a CPU (the second field of schedstat). */
+function waitingNs(path) {
+  try {
+    return Number(readFileSync(path, "utf8").split(" ")[1]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU ticks of a process and of each of its threads, and the time its threads waited for a CPU. */
 export function processTicks(pid) {
   const total = readStat(`/proc/${pid}/stat`);
   const threads = new Map();
+  let waitNs = 0;
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       const stat = readStat(`/proc/${pid}/task/${tid}/stat`);
       if (stat) threads.set(Number(tid), stat);
+      waitNs += waitingNs(`/proc/${pid}/task/${tid}/schedstat`);
     }
   } catch {
     // gone
   }
-  return { ticks: total?.ticks ?? 0, threads };
+  return { ticks: total?.ticks ?? 0, threads, waitNs };
 }
 
 /** Busy and total ticks of the whole machine (all cores), from /proc/stat. */
@@ -79,24 +90,86 @@ export function tcpActiveOpens() {
 }
 
 /**
- * Starts measuring processes given as { key: pid }. `stop()` returns, per key, the cores the
- * process used on average over the interval (1.0 = one core busy throughout) and the share of its
- * busiest thread, plus the cores the whole host used.
+ * The processes that hold a socket listening on 127.0.0.1:`port` (a server's, e.g. gunicorn's
+ * master and workers, or PostgreSQL's postmaster), found through /proc/net/tcp and /proc/<pid>/fd.
+ */
+export function listeningPids(port) {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const inodes = new Set(
+    readFileSync("/proc/net/tcp", "utf8")
+      .split("\n")
+      .slice(1)
+      .map((line) => line.trim().split(/\s+/))
+      .filter((f) => f[1] === local && f[3] === "0A") // 0A: LISTEN
+      .map((f) => f[9]),
+  );
+  const pids = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds;
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    for (const fd of fds) {
+      let target;
+      try {
+        target = readlinkSync(`/proc/${entry}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = target.match(/^socket:\[(\d+)\]$/);
+      if (m && inodes.has(m[1])) {
+        pids.push(Number(entry));
+        break;
+      }
+    }
+  }
+  return pids;
+}
+
+/** A server's processes: those listening on `port` and all their descendants. */
+export function serverPids(port) {
+  const holders = listeningPids(port);
+  return [...new Set([...holders, ...holders.flatMap((pid) => descendants(pid).map((p) => p.pid))])];
+}
+
+/**
+ * Starts measuring processes given as { key: pid } or { key: () => pids } (a group, listed again
+ * at the end: a process that appeared meanwhile counts with all its ticks). `stop()` returns, per
+ * key, the cores the process or group used on average over the interval (1.0 = one core busy
+ * throughout), the share of its busiest thread, and `waiting`: how many of its threads were on
+ * average runnable but without a CPU (what others' load takes from it); plus the cores the whole
+ * host used.
  */
 export function startCpuSample(pids) {
   const startedAt = performance.now();
   const machine0 = machineTicks();
-  const before = Object.entries(pids).map(([key, pid]) => ({ key, pid, ...processTicks(pid) }));
+  const listOf = (value) => (typeof value === "function" ? value() : [value]);
+  const before = Object.entries(pids).map(([key, value]) => ({
+    key,
+    value,
+    ticks: new Map(listOf(value).map((pid) => [pid, processTicks(pid)])),
+  }));
   return function stop() {
     const seconds = (performance.now() - startedAt) / 1000;
     const machine1 = machineTicks();
     const cores = (ticks) => ticks / TICKS_PER_SECOND / seconds;
     const processes = {};
     for (const p of before) {
-      const now = processTicks(p.pid);
+      const pidsNow = [...new Set([...p.ticks.keys(), ...listOf(p.value)])];
+      let ticks = 0;
       let busiestThread = 0;
-      for (const [tid, stat] of now.threads) busiestThread = Math.max(busiestThread, cores(stat.ticks - (p.threads.get(tid)?.ticks ?? 0)));
-      processes[p.key] = { pid: p.pid, cores: cores(now.ticks - p.ticks), busiestThread };
+      let waitNs = 0;
+      for (const pid of pidsNow) {
+        const then = p.ticks.get(pid);
+        const now = processTicks(pid);
+        ticks += Math.max(0, now.ticks - (then?.ticks ?? 0));
+        waitNs += Math.max(0, now.waitNs - (then?.waitNs ?? 0));
+        for (const [tid, stat] of now.threads) busiestThread = Math.max(busiestThread, cores(stat.ticks - (then?.threads.get(tid)?.ticks ?? 0)));
+      }
+      processes[p.key] = { pids: pidsNow.length, cores: cores(ticks), busiestThread, waiting: waitNs / 1e9 / seconds };
     }
     const machineCores = ((machine1.busy - machine0.busy) / (machine1.total - machine0.total)) * cpuCount();
     return { seconds, machineCores, processes };
