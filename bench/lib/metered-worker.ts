@@ -4,6 +4,7 @@
 // counts the `rowsWritten` of every statement the objects run on their own SQLite storage.
 // `GET /__bench/writes` answers the totals since the last call, and starts again from zero.
 // Nothing of worker/ changes; Cloudflare bills both D1 and Durable Object storage by rows written.
+import { type D1Meta, meterD1 } from "../../worker/db/metered";
 import worker, { AddressQuota as ShippedAddressQuota, Installation as ShippedInstallation } from "../../worker/index";
 
 interface Writes {
@@ -21,59 +22,16 @@ let writes = zero();
 /** Object statements whose cursors may not be read to their end yet: counted when the totals are read. */
 let cursors: { who: keyof Writes["objects"]; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = [];
 
-type Meta = { rows_written?: number } | undefined;
-
-function meteredD1(db: D1Database, who: keyof Writes["d1"]): D1Database {
-  const count = (meta: Meta) => {
-    writes.d1[who].statements += 1;
-    writes.d1[who].rowsWritten += meta?.rows_written ?? 0;
-  };
-  const inner = new WeakMap<object, D1PreparedStatement>();
-  const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
-    const wrapped = {
-      bind: (...values: unknown[]) => wrap(statement.bind(...values)),
-      async all<T>() {
-        const result = await statement.all<T>();
-        count(result.meta);
-        return result;
-      },
-      async run<T>() {
-        const result = await statement.run<T>();
-        count(result.meta);
-        return result;
-      },
-      async first<T>(column?: string) {
-        const result = await statement.all<Record<string, unknown>>();
-        count(result.meta);
-        const row = result.results[0];
-        if (row === undefined) return null;
-        return (column === undefined ? row : row[column]) as T;
-      },
-      // drizzle reads RETURNING through raw(), which has no meta: answered from all() instead.
-      async raw(options?: { columnNames?: boolean }) {
-        const result = await statement.all<Record<string, unknown>>();
-        count(result.meta);
-        const rows = result.results.map((row) => Object.values(row));
-        const names = Object.keys(result.results[0] ?? {});
-        return options?.columnNames ? [names, ...rows] : rows;
-      },
-    };
-    inner.set(wrapped, statement);
-    return wrapped as unknown as D1PreparedStatement;
-  };
-  const metered = {
-    prepare: (query: string) => wrap(db.prepare(query)),
-    async batch<T>(statements: D1PreparedStatement[]) {
-      const results = await db.batch<T>(statements.map((s) => inner.get(s) ?? s));
-      for (const r of results) count(r.meta);
-      return results;
+/** COLLECTOR_DB counting for `who`; drizzle reads RETURNING through raw(), which is counted too. */
+const meteredD1 = (db: D1Database, who: keyof Writes["d1"]): D1Database =>
+  meterD1(
+    db,
+    (meta: D1Meta) => {
+      writes.d1[who].statements += 1;
+      writes.d1[who].rowsWritten += meta?.rows_written ?? 0;
     },
-    exec: (query: string) => db.exec(query),
-    withSession: db.withSession.bind(db),
-    dump: db.dump.bind(db),
-  };
-  return metered as unknown as D1Database;
-}
+    { rawFromAll: true },
+  );
 
 /** Counts every statement an object runs on its storage (the storage's `sql` is one object per object). */
 function meterObjectStorage(ctx: DurableObjectState, who: keyof Writes["objects"]): void {

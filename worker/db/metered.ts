@@ -1,5 +1,6 @@
 // A D1 database that counts what is asked of it: statements run and the rows D1 says they read and
-// wrote (each result's `meta`). The processor's steps run on one, to report what a step cost.
+// wrote (each result's `meta`). The processor's steps run on one, to report what a step cost; the
+// ingest bench counts the collector's writes through one (bench/lib/metered-worker.ts).
 // `first()` is answered from `all()` here, since only `all`, `run` and `batch` give the counts.
 
 export interface D1Meter {
@@ -8,16 +9,18 @@ export interface D1Meter {
   rowsWritten: number;
 }
 
+export type D1Meta = { rows_read?: number; rows_written?: number } | undefined;
+
 const inner = Symbol("inner");
 type Wrapped = D1PreparedStatement & { [inner]: D1PreparedStatement };
 
-export function meteredD1(db: D1Database): { db: D1Database; meter: D1Meter } {
-  const meter: D1Meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
-  const count = (meta: { rows_read?: number; rows_written?: number } | undefined) => {
-    meter.queries++;
-    meter.rowsRead += meta?.rows_read ?? 0;
-    meter.rowsWritten += meta?.rows_written ?? 0;
-  };
+/**
+ * `db` with `count` called with the meta of every statement it runs. `raw()` gives no meta: it is
+ * passed through uncounted, or, with `rawFromAll`, answered from `all()` and counted: each row's
+ * values in its keys' order, which is the columns' unless a column is named like an array index
+ * (JavaScript puts those first). drizzle reads RETURNING that way; the processor reads no raw().
+ */
+export function meterD1(db: D1Database, count: (meta: D1Meta) => void, options: { rawFromAll?: boolean } = {}): D1Database {
   const wrap = (statement: D1PreparedStatement): Wrapped => {
     const wrapped = {
       [inner]: statement,
@@ -39,7 +42,14 @@ export function meteredD1(db: D1Database): { db: D1Database; meter: D1Meter } {
         if (row === undefined) return null;
         return (column === undefined ? row : row[column]) as T;
       },
-      raw: statement.raw.bind(statement),
+      raw: options.rawFromAll
+        ? async (raw?: { columnNames?: boolean }) => {
+            const result = await statement.all<Record<string, unknown>>();
+            count(result.meta);
+            const rows = result.results.map((row) => Object.values(row));
+            return raw?.columnNames ? [Object.keys(result.results[0] ?? {}), ...rows] : rows;
+          }
+        : statement.raw.bind(statement),
     };
     return wrapped as unknown as Wrapped;
   };
@@ -54,5 +64,16 @@ export function meteredD1(db: D1Database): { db: D1Database; meter: D1Meter } {
     withSession: db.withSession.bind(db),
     dump: db.dump.bind(db),
   };
-  return { db: metered as unknown as D1Database, meter };
+  return metered as unknown as D1Database;
+}
+
+/** `db` counting into a meter of its own: statements, rows read and rows written. */
+export function meteredD1(db: D1Database): { db: D1Database; meter: D1Meter } {
+  const meter: D1Meter = { queries: 0, rowsRead: 0, rowsWritten: 0 };
+  const metered = meterD1(db, (meta) => {
+    meter.queries++;
+    meter.rowsRead += meta?.rows_read ?? 0;
+    meter.rowsWritten += meta?.rows_written ?? 0;
+  });
+  return { db: metered, meter };
 }
