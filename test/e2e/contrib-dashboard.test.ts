@@ -256,6 +256,9 @@ if (chromiumPath !== null) {
         const punchCard = page.getByTestId("punch-card");
         await punchCard.waitFor();
         expect(await punchCard.getAttribute("aria-label")).toContain(`Punch card: ${card.total} records`);
+        // The data's time, as on the overview (every answer's Last-Modified is the same).
+        const { lastModified } = await api<unknown>("releases");
+        await expect.poll(() => page.getByTestId("last-updated").textContent()).toContain(`Last updated ${new Date(lastModified!).toISOString().slice(0, 16).replace("T", " ")} UTC`);
         await shoot("report-user-activity");
 
         const { cores } = (await api<{ cores: { module: string }[] }>("reports/cores")).body;

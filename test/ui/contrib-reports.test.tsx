@@ -6,6 +6,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import type { ComponentType } from "preact";
 import { LocationProvider, Route, Router, exec } from "preact-iso/router";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { clearAnswers } from "../../ui/src/contrib/lib/use-api";
 import { UserResponseSchema } from "../../schemas/contrib/api";
 import {
   BlueprintReportSchema,
@@ -35,6 +36,8 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  // The report pages keep answers by URL (ui/src/contrib/lib/use-api.ts): each test asks afresh.
+  clearAnswers();
   vi.useRealTimers();
   vi.unstubAllGlobals();
 });

@@ -6,7 +6,7 @@ import { useEffect, useState } from "preact/hooks";
 import { BarChart } from "../../components/charts";
 import { ChartCard } from "../../components/chart-card";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type AffiliationChange, reportApi } from "./api";
 import { Figures, PersonLink, ReportHead, TableCard } from "./components";
 import { formatDay, isoDay } from "./format";
@@ -68,7 +68,7 @@ export default function AffiliationChangesPage() {
   // Back and forward move the window: the fields follow the URL.
   useEffect(() => setDraft({ start, end }), [start, end]);
   const jsonUrl = reportApi.affiliationChanges({ start_days: start, end_days: end });
-  const report = useFetch<{ affiliation_changes: AffiliationChange[] }>(jsonUrl);
+  const report = useApi<{ affiliation_changes: AffiliationChange[] }>(jsonUrl);
   const apply = (e: TargetedEvent<HTMLFormElement>) => {
     e.preventDefault();
     route(`${path}${queryString({ ...query, start_days: draft.start, end_days: draft.end })}`);

@@ -2,7 +2,7 @@
 // and every record that mentions it.
 import { useRoute } from "preact-iso/router";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { ActivityList } from "./activity-log";
 import { type BlueprintReport, reportApi } from "./api";
 import { CompanyLink, OutLink, PersonLink, ReportHead } from "./components";
@@ -83,7 +83,7 @@ export default function BlueprintPage() {
   const module = params.module ?? "";
   const name = params.name ?? "";
   const jsonUrl = reportApi.blueprint(module, name);
-  const report = useFetch<BlueprintReport>(jsonUrl);
+  const report = useApi<BlueprintReport>(jsonUrl);
   return (
     <>
       <ReportHead title={`Blueprint ${name}`} />

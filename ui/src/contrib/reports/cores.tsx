@@ -2,7 +2,7 @@
 // each module as a matrix of people by modules (§4.2), with each person's company and count.
 import { useLocation } from "preact-iso/router";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type CoresReport, reportApi } from "./api";
 import { CompanyLink, Figures, PersonLink, ReportHead, TableCard } from "./components";
 import { reportPaths } from "./paths";
@@ -80,7 +80,7 @@ export default function CoresPage() {
   const { query } = useLocation();
   const projectType = query.project_type;
   const jsonUrl = reportApi.cores({ project_type: projectType });
-  const report = useFetch<CoresReport>(jsonUrl);
+  const report = useApi<CoresReport>(jsonUrl);
   return (
     <>
       <ReportHead title={projectType ? `Core reviewers of ${projectType}` : "Core reviewers"} />

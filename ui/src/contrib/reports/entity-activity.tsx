@@ -3,7 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { Fetching } from "../../components/status";
 import type { Fetched } from "../../lib/use-fetch";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { ActivityLog } from "./activity-log";
 import { type Contribution, type PunchCard, reportApi } from "./api";
 import { ContributionSummary } from "./contribution-summary";
@@ -15,8 +15,8 @@ function Sections({ who, filters }: { who: string; filters: Record<string, strin
   const scoped = { release: "all", ...filters };
   const punchUrl = reportApi.punchCard(scoped);
   const summaryUrl = reportApi.contribution(scoped);
-  const punch = useFetch<PunchCard>(punchUrl);
-  const summary = useFetch<{ contribution: Contribution }>(summaryUrl);
+  const punch = useApi<PunchCard>(punchUrl);
+  const summary = useApi<{ contribution: Contribution }>(summaryUrl);
   return (
     <>
       <Fetching result={punch}>{(card) => <PunchCardChart card={card} jsonUrl={punchUrl} who={who} />}</Fetching>

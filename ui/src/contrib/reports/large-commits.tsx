@@ -4,7 +4,7 @@ import type { TargetedEvent } from "preact";
 import { useLocation } from "preact-iso/router";
 import { useEffect, useState } from "preact/hooks";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type LargeCommit, filtersOf, reportApi } from "./api";
 import { CompanyLink, PersonLink, ReportHead, TableCard } from "./components";
 import { formatDay } from "./format";
@@ -44,7 +44,7 @@ export default function LargeCommitsPage() {
   const [draft, setDraft] = useState(String(threshold));
   useEffect(() => setDraft(String(threshold)), [threshold]);
   const jsonUrl = reportApi.largeCommits({ ...filtersOf(query), loc_threshold: threshold });
-  const report = useFetch<{ commits: LargeCommit[] }>(jsonUrl);
+  const report = useApi<{ commits: LargeCommit[] }>(jsonUrl);
   const apply = (e: TargetedEvent<HTMLFormElement>) => {
     e.preventDefault();
     route(`${path}${queryString({ ...query, loc_threshold: draft })}`);

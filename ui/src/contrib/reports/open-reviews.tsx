@@ -4,7 +4,7 @@ import { useLocation, useRoute } from "preact-iso/router";
 import { BarChart } from "../../components/charts";
 import { ChartCard } from "../../components/chart-card";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type OpenReviewsReport, type WaitingGroup, filtersOf, reportApi } from "./api";
 import { CompanyLink, Figures, OutLink, PersonLink, ReportHead, TableCard } from "./components";
 import { formatDay, formatWait } from "./format";
@@ -94,7 +94,7 @@ export default function OpenReviewsPage() {
   const module = params.module ?? "";
   const limit = LIMITS.includes(Number(query.limit)) ? Number(query.limit) : 5;
   const jsonUrl = reportApi.openReviews(module, { ...filtersOf(query, { module: undefined }), limit });
-  const report = useFetch<OpenReviewsReport>(jsonUrl);
+  const report = useApi<OpenReviewsReport>(jsonUrl);
   return (
     <>
       <ReportHead title={`Open reviews of ${module}`}>

@@ -2,7 +2,7 @@
 // it and with all its fields.
 import { useRoute } from "preact-iso/router";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { ActivityList } from "./activity-log";
 import { type RecordReport, reportApi } from "./api";
 import { ReportHead } from "./components";
@@ -43,7 +43,7 @@ export default function RecordPage() {
   const { params } = useRoute();
   const key = params.primary_key ?? "";
   const jsonUrl = reportApi.record(key);
-  const report = useFetch<RecordReport>(jsonUrl);
+  const report = useApi<RecordReport>(jsonUrl);
   return (
     <>
       <ReportHead title={`Record ${key}`} />

@@ -3,7 +3,7 @@
 import type { ComponentChildren } from "preact";
 import { useLocation, useRoute } from "preact-iso/router";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type ContributionReport, type ReviewEngineer, filtersOf, reportApi } from "./api";
 import { CompanyLink, Figures, PersonLink, ReportHead, TableCard } from "./components";
 import { ratioText, ratioValue } from "./format";
@@ -82,7 +82,7 @@ export default function ReviewReportPage() {
   // A malformed number goes to the API as it is, which answers a 400 naming `days`.
   const days = Number(params.days);
   const jsonUrl = reportApi.reviewReport(module, params.days ?? "", filtersOf(query, { module: undefined, start_date: undefined, end_date: undefined }));
-  const report = useFetch<ContributionReport>(jsonUrl);
+  const report = useApi<ContributionReport>(jsonUrl);
   return (
     <>
       <ReportHead title={`Review report of ${module}, last ${params.days} days`}>

@@ -2,7 +2,7 @@
 // approved with a +2 (§4.2), newest merge first.
 import { useLocation } from "preact-iso/router";
 import { Fetching } from "../../components/status";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type SinglePlusTwoReview, filtersOf, reportApi } from "./api";
 import { CompanyLink, OutLink, PersonLink, ReportHead, TableCard } from "./components";
 import { formatDay } from "./format";
@@ -35,7 +35,7 @@ export function SinglePlusTwo({ reviews, jsonUrl }: { reviews: SinglePlusTwoRevi
 export default function SinglePlusTwoPage() {
   const { query } = useLocation();
   const jsonUrl = reportApi.singlePlusTwo(filtersOf(query));
-  const report = useFetch<{ reviews: SinglePlusTwoReview[] }>(jsonUrl);
+  const report = useApi<{ reviews: SinglePlusTwoReview[] }>(jsonUrl);
   return (
     <>
       <ReportHead title="Single +2 reviews" />

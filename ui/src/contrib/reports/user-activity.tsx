@@ -1,7 +1,7 @@
 // `/contrib/reports/users/<user_id>`: a person's activity report.
 import { Fragment } from "preact";
 import { useLocation, useRoute } from "preact-iso/router";
-import { useFetch } from "../../lib/use-fetch";
+import { useApi } from "../lib/use-api";
 import { type UserProfile, filtersOf, reportApi } from "./api";
 import { CompanyLink } from "./components";
 import { EntityActivity } from "./entity-activity";
@@ -66,7 +66,7 @@ export default function UserActivity() {
   const { params } = useRoute();
   const { query } = useLocation();
   const userId = params.user_id ?? "";
-  const profile = useFetch<{ user: UserProfile }>(reportApi.user(userId));
+  const profile = useApi<{ user: UserProfile }>(reportApi.user(userId));
   return (
     <EntityActivity
       subject={profile}
