@@ -108,7 +108,8 @@ function sizeBudget(): Plugin {
 export default defineConfig({
   root: "ui",
   plugins: [preact(), sizeBudget()],
-  build: { outDir: "../public", emptyOutDir: true },
+  // Every browser the dashboard supports has modulepreload: no polyfill in the first load.
+  build: { outDir: "../public", emptyOutDir: true, modulePreload: { polyfill: false } },
   // `npx vite` serves the UI alone with hot reload; /api goes to the service at $EDGESTATS_URL,
   // else `npm start` on 127.0.0.1:$PORT (8787 when unset).
   server: { proxy: { "/api": { target: serviceUrl(), changeOrigin: true } } },

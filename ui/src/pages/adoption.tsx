@@ -1,5 +1,6 @@
 import { useMemo } from "preact/hooks";
-import { BarChart, LineChart } from "../components/charts";
+import { BarChart } from "../components/charts";
+import { LineChart } from "../components/line-chart";
 import { ChartCard } from "../components/chart-card";
 import { DateRangePicker } from "../components/date-range-picker";
 import { AsOf, Fetching } from "../components/status";

@@ -1,5 +1,5 @@
 import { useMemo } from "preact/hooks";
-import { LineChart } from "../components/charts";
+import { LineChart } from "../components/line-chart";
 import { ChartCard } from "../components/chart-card";
 import { DateRangePicker } from "../components/date-range-picker";
 import { AsOf, Fetching } from "../components/status";

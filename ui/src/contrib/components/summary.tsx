@@ -1,7 +1,7 @@
 // The contribution summary (/api/1.0/contribution) and the weekly timeline (stats/timeline).
 import { useMemo } from "preact/hooks";
 import { ChartCard } from "../../components/chart-card";
-import { LineChart } from "../../components/charts";
+import { LineChart } from "../../components/line-chart";
 import { Fetching } from "../../components/status";
 import type { Table } from "../../lib/csv";
 import type { Contribution, ContributionAnswer, TimelineAnswer } from "../lib/contrib-api";
