@@ -1,6 +1,7 @@
 // Retention of raw rows: which days are kept, and what that means for the exports that read them.
 // Pure: the job and the routes pass the setting and the time.
-import type { CsvReportId } from "../../schemas/csv";
+import { CSV_REPORT_IDS, type CsvReportId } from "../../schemas/csv";
+import { type CoverageReport, JSON_REPORT_IDS } from "../../schemas/reports";
 import { addDays, dayOf } from "./days";
 
 /** The raw tables retention deletes from; everything else of COLLECTOR_DB stays. */
@@ -41,4 +42,23 @@ export function csvCoverageNote(report: CsvReportId, rangeFrom: string, days: nu
   const part = RAW_PART_OF_CSV[report];
   if (days === null || from === null || part === undefined || rangeFrom >= from) return null;
   return `${keptSentence(days, from)}; from_date ${rangeFrom} is earlier, so the ${part} of the days before ${from} are incomplete or missing`;
+}
+
+/** The answer of GET /api/v1/json/report/coverage at `now`. */
+export function coverageReport(days: number | null, now: number): CoverageReport {
+  const from = keptFrom(days, now);
+  return {
+    retention_days: days,
+    raw_rows_from: from,
+    csv: Object.fromEntries(CSV_REPORT_IDS.map((id) => [id, csvCompleteFrom(id, from)])) as CoverageReport["csv"],
+    reports: Object.fromEntries(JSON_REPORT_IDS.map((id) => [id, null])) as CoverageReport["reports"],
+  };
+}
+
+/** The headers of a CSV answer: the first complete day of a report that reads raw rows, and the note for a range before it. */
+export function csvCoverageHeaders(report: CsvReportId, rangeFrom: string, days: number | null, now: number): Record<string, string> {
+  const from = csvCompleteFrom(report, keptFrom(days, now));
+  if (from === null) return {};
+  const note = csvCoverageNote(report, rangeFrom, days, from);
+  return { "x-raw-rows-from": from, ...(note === null ? {} : { "x-coverage-note": note }) };
 }
