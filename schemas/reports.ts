@@ -1,5 +1,6 @@
 // The aggregated reports (/api/v1/json/report/...): their query parameters and response shapes.
 import { z } from "zod";
+import { CsvReportIdSchema } from "./csv";
 import { IsoDateSchema } from "./health";
 
 export const ReleaseNameSchema = z.string().min(1).max(128);
@@ -94,3 +95,22 @@ export const FilteringReportSchema = z.object({
   suppressed,
 });
 export type FilteringReport = z.infer<typeof FilteringReportSchema>;
+
+/** The JSON reports above, by the last part of their path. */
+export const JSON_REPORT_IDS = ["installations", "releases", "adoption", "filtering"] as const;
+
+/**
+ * GET /api/v1/json/report/coverage: which days the reports and the CSV exports can still cover,
+ * now that raw rows may be deleted after RETENTION_DAYS (docs/operations.md, "Retention").
+ */
+export const CoverageReportSchema = z.object({
+  /** Days raw rows are kept before today; null: kept for ever (retention is off). */
+  retention_days: z.int().nullable(),
+  /** The first day (UTC) whose action logs and OSWL rows are all kept; null: every day. */
+  raw_rows_from: z.string().nullable(),
+  /** Per CSV report, the first day it is complete for; null: every day (it reads no raw rows, or nothing is deleted). */
+  csv: z.record(CsvReportIdSchema, z.string().nullable()),
+  /** Per JSON report: null, every day: they are counted from the roll-ups, which retention does not touch. */
+  reports: z.record(z.enum(JSON_REPORT_IDS), z.null()),
+});
+export type CoverageReport = z.infer<typeof CoverageReportSchema>;

@@ -187,3 +187,44 @@ export interface PrivacyConfig {
 
 // Not in wrangler.toml's [vars]: the default applies until a deployment sets SUPPRESSION_K.
 export const privacyConfig = settings(z.object({ SUPPRESSION_K: positiveInt(5) }), (v): PrivacyConfig => ({ suppressionK: v.SUPPRESSION_K }));
+
+export interface RetentionConfig {
+  /** Raw action logs and OSWL rows are kept this many days before today (UTC); null: kept for ever. */
+  days: number | null;
+  /** Rows one DELETE statement removes at most. */
+  rowsPerStatement: number;
+  /** DELETE statements one hourly run makes at most, over both tables; the next run goes on. */
+  statementsPerRun: number;
+}
+
+/** The hourly invocation has 1,000 D1 queries for all its jobs: retention takes half of them at most. */
+export const MAX_RETENTION_STATEMENTS_PER_RUN = 500;
+/** A statement stays far below D1's 30 s per query. */
+export const MAX_RETENTION_ROWS_PER_STATEMENT = 10_000;
+
+/** 100 years: a longer retention is "off". */
+export const MAX_RETENTION_DAYS = 36_500;
+
+/** A whole number from min to max (a string of one, as [vars] hold them, or a number); `expected` says so. */
+const wholeNumber = (min: number, max: number, expected = `expected a whole number from ${min} to ${max}`) =>
+  z.coerce.number({ error: expected }).int(expected).min(min, expected).max(max, expected);
+const RETENTION_DAYS_EXPECTED = `expected "off" or a whole number of days from 1 to ${MAX_RETENTION_DAYS}`;
+
+/**
+ * Retention of raw rows (docs/operations.md, "Retention"). Not in wrangler.toml's [vars]: off by
+ * default (everything is kept, as fuel-stats kept it), and a [vars] entry of the same name overrides.
+ */
+export const retentionConfig = settings(
+  z.object({
+    RETENTION_DAYS: z
+      .union([z.literal("off"), wholeNumber(1, MAX_RETENTION_DAYS, RETENTION_DAYS_EXPECTED)], { error: RETENTION_DAYS_EXPECTED })
+      .default("off"),
+    RETENTION_ROWS_PER_STATEMENT: wholeNumber(1, MAX_RETENTION_ROWS_PER_STATEMENT).default(1000),
+    RETENTION_STATEMENTS_PER_RUN: wholeNumber(1, MAX_RETENTION_STATEMENTS_PER_RUN).default(100),
+  }),
+  (v): RetentionConfig => ({
+    days: v.RETENTION_DAYS === "off" ? null : v.RETENTION_DAYS,
+    rowsPerStatement: v.RETENTION_ROWS_PER_STATEMENT,
+    statementsPerRun: v.RETENTION_STATEMENTS_PER_RUN,
+  }),
+);

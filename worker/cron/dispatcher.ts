@@ -3,6 +3,7 @@ import { abandonStaleJobRuns, finishJobRun, startJobRun } from "../db/analytic";
 import { maintainBundles } from "../bundles/job";
 import { backupDeps, runBackupSchedule } from "../backups/job";
 import { planProcessorRun } from "../processor/plan";
+import { rawRetentionJob } from "./retention";
 import { installationsRollupJob } from "./rollup";
 
 export interface CronJob {
@@ -17,6 +18,8 @@ export type Schedule = Readonly<Record<string, readonly CronJob[]>>;
 export const SCHEDULE: Schedule = {
   "0 * * * *": [
     installationsRollupJob,
+    // After the roll-up, which reads neither of the tables it deletes from (docs/operations.md, "Retention").
+    rawRetentionJob,
     { name: "bundles-maintenance", run: (env) => maintainBundles(env, Date.now()) },
     { name: "contrib-processor", run: async (env) => ({ ...(await planProcessorRun(env, Date.now())) }) },
     // Last: its first step only plans and sends a message (docs/operations-backups.md).

@@ -1,7 +1,9 @@
 // GET /api/v1/csv/<report>?from_date&to_date: one CSV report, streamed from COLLECTOR_DB.
 import { Hono } from "hono";
 import { CSV_DEFAULT_RANGE_DAYS, CsvQuerySchema, OSWL_TYPES_WITHOUT_CSV } from "../../schemas/csv";
+import { retentionConfig } from "../config";
 import { CSV_REPORT_IDS, csvFileName, csvReportChunks, csvStream, isCsvReportId } from "../csv";
+import { csvCoverageHeaders } from "../domain/retention";
 import { requireAdmin } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { apiError } from "../http/errors";
@@ -42,6 +44,8 @@ csv.get(
         "content-disposition": `attachment; filename=${csvFileName(report)}`,
         "cache-control": "no-store",
         "x-content-type-options": "nosniff",
+        // Raw rows may be deleted after RETENTION_DAYS: which days this report is complete for.
+        ...csvCoverageHeaders(report, range.from, retentionConfig(c.env).days, Date.now()),
       },
     });
   },

@@ -1,7 +1,8 @@
 // The aggregated reports, served from the roll-up tables: /api/v1/json/report/installations,
 // /releases, /adoption and /filtering. They are public (the dashboard reads them), with the numbers
 // that come from fewer than k installations withheld; the admin secret shows every number. A cache
-// keeps an answer only as long as revalidating it says it is unchanged.
+// keeps an answer only as long as revalidating it says it is unchanged. /coverage says which days
+// they and the CSV exports cover.
 import { Hono } from "hono";
 import { RETAINED_304_HEADERS, etag } from "hono/etag";
 import {
@@ -10,12 +11,13 @@ import {
   InstallationsReportQuerySchema,
   MAX_ADOPTION_DAYS,
 } from "../../schemas/reports";
-import { privacyConfig, rollupConfig } from "../config";
+import { privacyConfig, retentionConfig, rollupConfig } from "../config";
 import { INSTALLATIONS_ROLLUP, runInstallationsRollup } from "../cron/rollup";
 import { findFilteringRules } from "../db/analytic";
 import { readAdoption, readFilteredByRelease, readReleases, readReportRows, readRollupState } from "../db/reports";
 import { daysBetween } from "../domain/days";
 import { adoptionCells, filteringCells, installationsReportCells, releasesCells } from "../domain/report-cells";
+import { coverageReport } from "../domain/retention";
 import { buildAdoption, compareReleasesNewestFirst, contributorsFromRows, reportFromRows } from "../domain/rollup";
 import { chooseWithheld, type Group, type Cell, withhold } from "../domain/suppression";
 import { requireAdmin } from "../http/admin-auth";
@@ -129,4 +131,11 @@ reports.get("/filtering", async (c) => {
     rules_updated_at: stored ? new Date(stored.updatedAt).toISOString() : null,
   };
   return publish(c, answer, (a) => filteringCells(a.filtered));
+});
+
+// Which days the reports and the CSV exports cover: raw rows may be deleted after RETENTION_DAYS.
+// It changes with the day, so it is revalidated like the reports.
+reports.get("/coverage", (c) => {
+  c.header("Cache-Control", REPORT_CACHE_CONTROL);
+  return c.json(coverageReport(retentionConfig(c.env).days, Date.now()));
 });

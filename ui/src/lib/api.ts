@@ -4,10 +4,10 @@ import type { z } from "zod";
 import type { BundleView } from "../../../schemas/bundles";
 import type { CsvReportId } from "../../../schemas/csv";
 import type { HealthResponse } from "../../../schemas/health";
-import type { AdoptionReport, FilteringReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
+import type { AdoptionReport, CoverageReport, FilteringReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
 
 export type InstallationsReport = z.infer<typeof InstallationsReportSchema>;
-export type { AdoptionReport, BundleView, CsvReportId, FilteringReport, HealthResponse, ReleasesReport };
+export type { AdoptionReport, BundleView, CoverageReport, CsvReportId, FilteringReport, HealthResponse, ReleasesReport };
 
 export interface DateRange {
   from: string;
@@ -25,6 +25,7 @@ export const apiUrl = {
   installations: (release?: string) => withQuery("/api/v1/json/report/installations", { release }),
   releases: () => "/api/v1/json/report/releases",
   filtering: () => "/api/v1/json/report/filtering",
+  coverage: () => "/api/v1/json/report/coverage",
   adoption: (range: DateRange) => withQuery("/api/v1/json/report/adoption", { from_date: range.from, to_date: range.to }),
   health: (range: DateRange) => withQuery("/api/v1/json/collector/health", { from_date: range.from, to_date: range.to }),
   csv: (id: CsvReportId, range: DateRange) => withQuery(`/api/v1/csv/${id}`, { from_date: range.from, to_date: range.to }),

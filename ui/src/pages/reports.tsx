@@ -1,10 +1,11 @@
 import { DASHBOARD_PAGES } from "../../../schemas/pages";
 import { DateRangePicker } from "../components/date-range-picker";
 import { FilteredNotice } from "../components/filtered-notice";
-import { type BundleView, type DateRange, apiUrl } from "../lib/api";
+import { type BundleView, type CoverageReport, type DateRange, apiUrl } from "../lib/api";
 import { CSV_REPORTS } from "../lib/csv-reports";
 import { MAX_RANGE_DAYS, defaultReportsRange } from "../lib/date-range";
 import { type BundleState, isFinished, useBundle } from "../lib/use-bundle";
+import { useFetch } from "../lib/use-fetch";
 import { useRange } from "../lib/use-range";
 import { useTitle } from "../lib/use-title";
 
@@ -61,6 +62,19 @@ function BundleSection({ range, state, onRequest }: { range: DateRange | null; s
   );
 }
 
+/** How long raw rows are kept (docs/operations.md, "Retention"); nothing while they are kept for ever. */
+function RetentionNote({ range }: { range: DateRange | null }) {
+  const result = useFetch<CoverageReport>(apiUrl.coverage());
+  if (result.state !== "ok" || result.data.retention_days == null || result.data.raw_rows_from == null) return null;
+  const { retention_days: days, raw_rows_from: from } = result.data;
+  return (
+    <p class="caption" data-testid="retention-note">
+      Raw rows are kept for {days} days: from {from}.
+      {range && range.from < from && <> The OSWL reports and the clusters' verify_networks_status are incomplete before that day.</>}
+    </p>
+  );
+}
+
 export default function Reports() {
   useTitle(DASHBOARD_PAGES["/reports"]);
   const { range, setRange, today, valid } = useRange(defaultReportsRange, MAX_RANGE_DAYS);
@@ -74,6 +88,7 @@ export default function Reports() {
       <FilteredNotice showAsOf what="the CSV reports leave them out too" />
       <section class="card">
         <h2>CSV reports</h2>
+        <RetentionNote range={valid} />
         <ul class="downloads">
           {CSV_REPORTS.map((r) => (
             <li key={r.id}>

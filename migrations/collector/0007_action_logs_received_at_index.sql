@@ -1,0 +1,1 @@
+CREATE INDEX `action_logs_received_at_idx` ON `action_logs` (`received_at`);

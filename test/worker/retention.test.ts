@@ -1,0 +1,261 @@
+// Retention of raw rows (docs/operations.md, "Retention"): the hourly job deletes action logs and
+// OSWL rows older than RETENTION_DAYS, in bounded chunks, and nothing else; the roll-up, the
+// installations' objects and the reports do not notice.
+import { createScheduledController, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { RAW_RETENTION, type RetentionRun } from "../../worker/cron/retention";
+import { INSTALLATIONS_ROLLUP } from "../../worker/cron/rollup";
+import { listJobRuns } from "../../worker/db/analytic";
+import { DELETE_OLD_ACTION_LOGS, DELETE_OLD_OSWL_STATS } from "../../worker/db/retention";
+import { addDays, dayOf } from "../../worker/domain/days";
+import type { Installation } from "../../worker/durable/installation";
+import worker from "../../worker/index";
+import { call, cluster, count, freshUid, httpRequestLog, oswl, postJson, resetStorage, structure } from "./helpers";
+
+const DAY_MS = 86_400_000;
+const HOURLY = "0 * * * *";
+
+/** The test project's env with some settings changed (the config readers parse each env object once). */
+const envWith = (vars: Record<string, string>) => ({ ...env, ...vars }) as unknown as Env;
+
+/** Runs the hourly Cron Trigger as the platform does, and returns what the retention job recorded. */
+async function runHourly(vars: Record<string, string>, scheduledTime = Date.now()): Promise<RetentionRun> {
+  await worker.scheduled!(createScheduledController({ cron: HOURLY, scheduledTime }), envWith(vars));
+  const run = (await listJobRuns(env.ANALYTIC_DB)).find((r) => r.job === RAW_RETENTION && r.scheduledTime === scheduledTime);
+  expect(run, "a run of the retention job").toBeDefined();
+  expect(run!.status).toBe("ok");
+  return JSON.parse(run!.detail!) as RetentionRun;
+}
+
+const post = async (path: string, body: unknown) => {
+  const res = await postJson(path, body);
+  expect(res.status, await res.clone().text()).toBeLessThan(300);
+  return res.json<Record<string, { status: string }[]>>();
+};
+const postStructure = (uid: string, overrides: Record<string, unknown> = {}) =>
+  post("/api/v1/installation_structure/", { installation_structure: structure(uid, overrides) });
+const postLogs = (uid: string, ids: number[]) => post("/api/v1/action_logs/", { action_logs: ids.map((i) => httpRequestLog(uid, i)) });
+const postOswls = (uid: string, rows: { id: number; day: string }[]) =>
+  post("/api/v1/oswl_stats/", { oswl_stats: rows.map((r) => oswl(uid, r.id, { created_date: r.day })) });
+
+/** Moves action logs' received_at back, as if they had been stored then. */
+const backdateLogs = (uid: string, ids: number[], receivedAt: number) =>
+  env.COLLECTOR_DB.prepare("UPDATE action_logs SET received_at = ?1 WHERE master_node_uid = ?2 AND external_id IN (SELECT value FROM json_each(?3))")
+    .bind(receivedAt, uid, JSON.stringify(ids))
+    .run();
+
+const logIds = async (uid: string) =>
+  (await env.COLLECTOR_DB.prepare("SELECT external_id AS id FROM action_logs WHERE master_node_uid = ? ORDER BY external_id").bind(uid).all<{ id: number }>()).results.map(
+    (r) => r.id,
+  );
+const oswlDays = async (uid: string) =>
+  (await env.COLLECTOR_DB.prepare("SELECT created_date AS day FROM oswl_stats WHERE master_node_uid = ? ORDER BY created_date").bind(uid).all<{ day: string }>()).results.map(
+    (r) => r.day,
+  );
+
+/** Every table retention must not touch, as rows. */
+async function keptTables() {
+  const collector = ["installation_structures", "installation_release_days", "installation_deletions"];
+  const analytic = ["report_counts", "adoption_changes", "release_transitions", "rollup_installations"];
+  const read = (db: D1Database, tables: string[]) => db.batch(tables.map((t) => db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`)));
+  const [c, a] = await Promise.all([read(env.COLLECTOR_DB, collector), read(env.ANALYTIC_DB, analytic)]);
+  return Object.fromEntries([...collector.map((t, i) => [t, c[i]!.results]), ...analytic.map((t, i) => [t, a[i]!.results])]);
+}
+
+/** The roll-up tables without the time each row was written. */
+async function rollupCounts() {
+  const [counts, adoption, transitions, installations] = await env.ANALYTIC_DB.batch([
+    env.ANALYTIC_DB.prepare("SELECT scope, metric, key, n FROM report_counts ORDER BY scope, metric, key"),
+    env.ANALYTIC_DB.prepare("SELECT day, release, n FROM adoption_changes ORDER BY release, day"),
+    env.ANALYTIC_DB.prepare("SELECT day, from_release, to_release, n FROM release_transitions ORDER BY day, from_release, to_release"),
+    env.ANALYTIC_DB.prepare("SELECT master_node_uid, release, counted, summary, source_id FROM rollup_installations ORDER BY master_node_uid"),
+  ]);
+  return { counts: counts!.results, adoption: adoption!.results, transitions: transitions!.results, installations: installations!.results };
+}
+
+/** The JSON reports as an admin gets them (every number), without their headers. */
+async function reports() {
+  const today = dayOf(Date.now());
+  const paths = [
+    "/api/v1/json/report/installations",
+    "/api/v1/json/report/installations?release=9.0",
+    "/api/v1/json/report/releases",
+    `/api/v1/json/report/adoption?from_date=${addDays(today, -60)}&to_date=${today}`,
+    "/api/v1/json/report/filtering",
+  ];
+  const answers = await Promise.all(paths.map((p) => call(p, { headers: { authorization: "Bearer test-admin-token-0123456789" } })));
+  return Promise.all(answers.map((r) => (expect(r.status).toBe(200), r.json())));
+}
+
+const clearRollup = () =>
+  env.ANALYTIC_DB.batch(
+    ["report_counts", "adoption_changes", "release_transitions", "rollup_installations", "rollup_cursors"].map((t) => env.ANALYTIC_DB.prepare(`DELETE FROM ${t}`)),
+  );
+
+const release = (name: string) => ({ fuel_release: { release: name, build_id: "ga", api: "1", feature_groups: [] } });
+
+beforeEach(resetStorage);
+
+describe("retention of raw rows, run by the hourly job", () => {
+  it("deletes action logs and OSWL rows older than RETENTION_DAYS and keeps the newer ones, the structures and the roll-ups", async () => {
+    const now = Date.now();
+    const today = dayOf(now);
+    const [a, b] = [freshUid("ret-a"), freshUid("ret-b")];
+    await postStructure(a, { ...release("8.0"), clusters_num: 1, clusters: [cluster(1, 3)] });
+    await postStructure(a, { ...release("9.0"), clusters_num: 2, clusters: [cluster(1, 3), cluster(2, 5, { status: "error" })] });
+    await postStructure(b, { ...release("9.0"), clusters_num: 1, clusters: [cluster(3, 1)] });
+    await postLogs(a, [1, 2, 3, 4, 5]);
+    await postLogs(b, [1, 2]);
+    await backdateLogs(a, [1, 2, 3], now - 40 * DAY_MS);
+    await backdateLogs(b, [1], now - 31 * DAY_MS);
+    await postOswls(a, [
+      { id: 1, day: addDays(today, -45) },
+      { id: 2, day: `${addDays(today, -31)}T23:59:59` },
+      { id: 3, day: addDays(today, -30) },
+      { id: 4, day: today },
+    ]);
+    await postOswls(b, [{ id: 1, day: "2015-02-24" }]);
+
+    // Retention off: the roll-up counts everything, and nothing is deleted.
+    const off = await runHourly({});
+    expect(off).toMatchObject({ retentionDays: null, keptFrom: null, statements: [], stopped: "off" });
+    const before = await keptTables();
+    const reportsBefore = await reports();
+    expect(reportsBefore[0]).toMatchObject({ installations: { count: 2 } });
+
+    const run = await runHourly({ RETENTION_DAYS: "30" }, now);
+    const from = addDays(today, -30);
+    expect(run).toMatchObject({ retentionDays: 30, keptFrom: from, deleted: { action_logs: 4, oswl_stats: 3 }, stopped: "done" });
+    expect(run.rowsWritten).toBeGreaterThanOrEqual(7);
+    expect(await logIds(a)).toEqual([4, 5]);
+    expect(await logIds(b)).toEqual([2]);
+    // The first kept day is kept whole; a created_date with a time counts by its day.
+    expect(await oswlDays(a)).toEqual([from, today]);
+    expect(await oswlDays(b)).toEqual([]);
+    expect(await keptTables()).toEqual(before);
+    expect(await reports()).toEqual(reportsBefore);
+
+    // A later roll-up, and a recount of every installation from nothing, give the same reports.
+    await postStructure(b, { ...release("9.0"), clusters_num: 1, clusters: [cluster(3, 1)] });
+    await runHourly({ RETENTION_DAYS: "30" }, now + 3_600_000);
+    const counted = await rollupCounts();
+    expect(await reports()).toEqual(reportsBefore);
+    await clearRollup();
+    await runHourly({ RETENTION_DAYS: "30" }, now + 7_200_000);
+    const recount = (await listJobRuns(env.ANALYTIC_DB)).find((r) => r.job === INSTALLATIONS_ROLLUP && r.scheduledTime === now + 7_200_000);
+    expect(JSON.parse(recount!.detail!)).toMatchObject({ fullPass: true, installations: 2 });
+    expect(await rollupCounts()).toEqual(counted);
+    expect(await reports()).toEqual(reportsBefore);
+  });
+
+  it("deletes nothing by default, however old the rows", async () => {
+    const uid = freshUid("ret-off");
+    await postStructure(uid);
+    await postLogs(uid, [1, 2]);
+    await backdateLogs(uid, [1, 2], 0);
+    await postOswls(uid, [{ id: 1, day: "1999-01-01" }]);
+    const run = await runHourly({});
+    expect(run).toEqual({
+      retentionDays: null,
+      keptFrom: null,
+      statements: [],
+      deleted: { action_logs: 0, oswl_stats: 0 },
+      rowsWritten: 0,
+      stopped: "off",
+    });
+    expect(await runHourly({ RETENTION_DAYS: "off" }, Date.now() + 1)).toMatchObject({ stopped: "off", statements: [] });
+    expect(await logIds(uid)).toEqual([1, 2]);
+    expect(await oswlDays(uid)).toEqual(["1999-01-01"]);
+  });
+
+  it("answers a re-sent action log whose row it deleted with existed, and does not store it again", async () => {
+    const uid = freshUid("ret-dedup");
+    await postStructure(uid);
+    await postLogs(uid, [1, 2]);
+    await backdateLogs(uid, [1, 2], Date.now() - 100 * DAY_MS);
+    expect((await runHourly({ RETENTION_DAYS: "30" })).deleted.action_logs).toBe(2);
+    expect(await count("action_logs", uid)).toBe(0);
+
+    const resent = await postLogs(uid, [1, 2, 3]);
+    expect(resent.action_logs!.map((l) => l.status)).toEqual(["existed", "existed", "added"]);
+    expect(await logIds(uid)).toEqual([3]);
+    // The object's memory of stored keys is not touched by retention.
+    const keys = await runInDurableObject(env.INSTALLATION.get(env.INSTALLATION.idFromName(uid)), (_: Installation, state) =>
+      state.storage.sql.exec<{ external_id: number }>("SELECT external_id FROM action_log_keys ORDER BY 1").toArray().map((r) => r.external_id),
+    );
+    expect(keys).toEqual([1, 2, 3]);
+  });
+
+  it("makes at most RETENTION_STATEMENTS_PER_RUN statements of RETENTION_ROWS_PER_STATEMENT rows a run, the tables taking turns, and goes on in the next runs", async () => {
+    const uid = freshUid("ret-bound");
+    const old = addDays(dayOf(Date.now()), -90);
+    await postStructure(uid);
+    await postLogs(uid, Array.from({ length: 23 }, (_, i) => i + 1));
+    await backdateLogs(uid, Array.from({ length: 23 }, (_, i) => i + 1), Date.now() - 90 * DAY_MS);
+    await postLogs(uid, [100]);
+    await postOswls(uid, [...Array.from({ length: 7 }, (_, i) => ({ id: i + 1, day: old })), { id: 100, day: dayOf(Date.now()) }]);
+    const vars = { RETENTION_DAYS: "30", RETENTION_ROWS_PER_STATEMENT: "5", RETENTION_STATEMENTS_PER_RUN: "2" };
+    const t = Date.now();
+
+    const runs: RetentionRun[] = [];
+    const left: [number, number][] = [];
+    for (let i = 0; i < 5; i++) {
+      runs.push(await runHourly(vars, t + i * 3_600_000));
+      left.push([await count("action_logs", uid), await count("oswl_stats", uid)]);
+    }
+    const steps = (run: RetentionRun) => run.statements.map((s) => `${s.table}:${s.deleted}`);
+    // A table is tried again at every run (old rows may have arrived since), at the cost of one statement.
+    expect(runs.map(steps)).toEqual([
+      ["action_logs:5", "oswl_stats:5"],
+      ["action_logs:5", "oswl_stats:2"],
+      ["action_logs:5", "oswl_stats:0"],
+      ["action_logs:5", "oswl_stats:0"],
+      ["action_logs:3", "oswl_stats:0"],
+    ]);
+    expect(runs.map((r) => r.stopped)).toEqual(["budget", "budget", "budget", "budget", "done"]);
+    expect(left).toEqual([
+      [24 - 5, 8 - 5],
+      [24 - 10, 1],
+      [24 - 15, 1],
+      [24 - 20, 1],
+      [1, 1],
+    ]);
+    expect(await logIds(uid)).toEqual([100]);
+  });
+
+  it("finds each chunk through the index on its date column, oldest first, without a sort or a scan", async () => {
+    const plan = async (sql: string, ...params: unknown[]) =>
+      (await env.COLLECTOR_DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()).results.map((r) => r.detail).join("\n");
+    const logs = await plan(DELETE_OLD_ACTION_LOGS, Date.now(), 1000);
+    expect(logs).toContain("USING COVERING INDEX action_logs_received_at_idx (received_at<?)");
+    const oswls = await plan(DELETE_OLD_OSWL_STATS, "2026-01-01", 1000);
+    expect(oswls).toContain("USING COVERING INDEX oswl_stats_created_date_idx (created_date<?)");
+    for (const steps of [logs, oswls]) {
+      expect(steps).not.toMatch(/TEMP B-TREE|SCAN action_logs|SCAN oswl_stats/);
+      expect(steps).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    }
+  });
+
+  it("refuses a setting it cannot use: the job fails naming it and deletes nothing, and the other jobs still run", async () => {
+    const uid = freshUid("ret-bad");
+    await postStructure(uid);
+    await postLogs(uid, [1]);
+    await backdateLogs(uid, [1], 0);
+    const scheduledTime = Date.now();
+    const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      const invocation = worker.scheduled!(createScheduledController({ cron: HOURLY, scheduledTime }), envWith({ RETENTION_DAYS: "30d" }));
+      await expect(invocation).rejects.toThrow(`scheduled jobs failed: ${RAW_RETENTION}`);
+    } finally {
+      logged.mockRestore();
+    }
+    const runs = (await listJobRuns(env.ANALYTIC_DB)).filter((r) => r.scheduledTime === scheduledTime);
+    const failed = runs.find((r) => r.job === RAW_RETENTION)!;
+    expect(failed.status).toBe("failed");
+    expect(JSON.parse(failed.detail!).error).toBe(`Error: invalid setting RETENTION_DAYS: expected "off" or a whole number of days from 1 to 36500`);
+    expect(runs.find((r) => r.job === INSTALLATIONS_ROLLUP)?.status).toBe("ok");
+    expect(runs.find((r) => r.job === "bundles-maintenance")?.status).toBe("ok");
+    expect(await logIds(uid)).toEqual([1]);
+  });
+});
