@@ -16,6 +16,7 @@ import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
 import { installationApi } from "./routes/installation";
+import { requestLog } from "./http/request-log";
 import { processorAdmin } from "./routes/processor-admin";
 import { reports } from "./routes/reports";
 import { schemas } from "./routes/schemas";
@@ -24,10 +25,8 @@ import { schemas } from "./routes/schemas";
 // use `/api/v1/ping/` while fuel-stats itself redirected the bare form.
 export const app = new Hono<AppEnv>({ strict: false });
 
-app.use("*", async (c, next) => {
-  c.set("startedAt", performance.now());
-  await next();
-});
+// First, so that its line has every request's status and time (docs/operations.md, "Observability").
+app.use("*", requestLog);
 
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
