@@ -20,6 +20,7 @@ import { requestLog } from "./http/request-log";
 import { processorAdmin } from "./routes/processor-admin";
 import { reports } from "./routes/reports";
 import { schemas } from "./routes/schemas";
+import { statusAdmin } from "./routes/status";
 
 // strict: false answers every path with and without its trailing slash, as fuel-stats senders
 // use `/api/v1/ping/` while fuel-stats itself redirected the bare form.
@@ -31,6 +32,7 @@ app.use("*", requestLog);
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/admin/backups", backupsAdmin);
+app.route("/api/v1/admin/status", statusAdmin);
 app.route("/api/v1/json/collector", health);
 app.route("/api/v1/json/report", reports);
 app.route("/api/v1/exports", bundlesApi);
