@@ -12,7 +12,7 @@ import { insertStepLog, markSourceRunning, markSourcesQueued, recordSourceFailur
 import { backupIdOf } from "../../worker/domain/backup-values";
 import { dayOf } from "../../worker/domain/days";
 import { readServiceStatus } from "../../worker/observability/status";
-import { adminCall } from "./helpers";
+import { adminCall, call } from "./helpers";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -199,5 +199,11 @@ describe("GET /api/v1/admin/status", () => {
     const wrong = await adminCall("/status", "GET", "not-the-secret");
     expect(wrong.status).toBe(403);
     expect(JSON.stringify(await wrong.json())).not.toContain("jobs");
+  });
+
+  it("has its dashboard page served at /admin, like the other pages", async () => {
+    const page = await call("/admin");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
   });
 });
