@@ -1,6 +1,9 @@
 // The request log line (worker/http/request-log.ts): one JSON line per request, with the route's
 // pattern, status, time, the installation's hash and the outcomes, and nothing secret.
+import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AppEnv } from "../../worker/http/app-env";
+import { requestLog } from "../../worker/http/request-log";
 import type { RequestLine } from "../../worker/observability/log";
 import { ADMIN_TOKEN, adminCall, call, eventually, freshUid, httpRequestLog, postJson, structure, TOKEN_HEADER } from "./helpers";
 
@@ -111,5 +114,21 @@ describe("the request log line", () => {
     expect(res.status).toBe(200);
     expect(requestLines().map((l) => [l.method, l.route, l.status])).toEqual([["GET", "(page)", 200]]);
     expect(written().join("\n")).not.toContain("page-query-secret");
+  });
+
+  it("adds the exception to the line of a 5xx, and nothing of it to a 4xx", async () => {
+    const app = new Hono<AppEnv>();
+    app.use("*", requestLog);
+    app.get("/broken/:id", () => {
+      throw new Error("D1_ERROR: no such table: nowhere");
+    });
+    app.get("/refused", (c) => c.json({ status: "error" }, 418));
+    app.onError((_, c) => c.json({ status: "error", message: "internal error" }, 500));
+    expect((await app.request("/broken/42?token=abc")).status).toBe(500);
+    expect((await app.request("/refused")).status).toBe(418);
+    expect(requestLines()).toEqual([
+      { kind: "request", method: "GET", route: "/broken/:id", status: 500, ms: expect.any(Number), error: "Error: D1_ERROR: no such table: nowhere" },
+      { kind: "request", method: "GET", route: "/refused", status: 418, ms: expect.any(Number) },
+    ]);
   });
 });
