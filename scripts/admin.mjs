@@ -7,6 +7,7 @@
 //   backups                             list the D1 backups in R2 (docs/operations-backups.md)
 //   backups start | backups <id>        start one now | show one
 //   installation <uid> delete           delete everything stored about it (prints the receipt)
+//   status                              the service's status (docs/operations.md, "Observability")
 // Options: --url <base> (default $EDGESTATS_URL, else http://127.0.0.1:$PORT, 8787 when unset).
 // The secret comes from $ADMIN_TOKEN, or else from .dev.vars (the local one `npm start` created).
 import { readFileSync } from "node:fs";
@@ -33,12 +34,14 @@ try {
     }[rest[1]];
     if (!action) throw new Error(`unknown action "${rest[1]}": use rotate, clear, accept or delete`);
     await call(base, action[0], `/installations/${uid}${action[1]}`);
+  } else if (command === "status" && rest.length === 0) {
+    await call(base, "GET", "/status");
   } else if (command === "backups" && rest.length <= 1) {
     if (rest[0] === "start") await call(base, "POST", "/backups");
     else await call(base, "GET", rest[0] ? `/backups/${encodeURIComponent(rest[0])}` : "/backups");
   } else {
     console.error(
-      "usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept|delete] | backups [start|<id>] [--url <base>]",
+      "usage: npm run admin -- filtering-rules get | filtering-rules set <file.json> | installation <uid> [rotate|clear|accept|delete] | backups [start|<id>] | status [--url <base>]",
     );
     process.exitCode = 2;
   }

@@ -16,22 +16,23 @@ import { csv } from "./routes/csv";
 import { exportsApi } from "./routes/exports";
 import { health } from "./routes/health";
 import { installationApi } from "./routes/installation";
+import { requestLog } from "./http/request-log";
 import { processorAdmin } from "./routes/processor-admin";
 import { reports } from "./routes/reports";
 import { schemas } from "./routes/schemas";
+import { statusAdmin } from "./routes/status";
 
 // strict: false answers every path with and without its trailing slash, as fuel-stats senders
 // use `/api/v1/ping/` while fuel-stats itself redirected the bare form.
 export const app = new Hono<AppEnv>({ strict: false });
 
-app.use("*", async (c, next) => {
-  c.set("startedAt", performance.now());
-  await next();
-});
+// First, so that its line has every request's status and time (docs/operations.md, "Observability").
+app.use("*", requestLog);
 
 app.route("/api/v1/schemas", schemas);
 app.route("/api/v1/admin", admin);
 app.route("/api/v1/admin/backups", backupsAdmin);
+app.route("/api/v1/admin/status", statusAdmin);
 app.route("/api/v1/json/collector", health);
 app.route("/api/v1/json/report", reports);
 app.route("/api/v1/exports", bundlesApi);

@@ -2,7 +2,8 @@ import { app } from "./app";
 import { type BackupMessage, backupDeps, consumeBackupMessages, isBackupMessage } from "./backups/job";
 import { type BundleMessage, consumeBundleMessages, stepDeps } from "./bundles/job";
 import { bundleSource } from "./bundles/source";
-import { dispatchScheduled } from "./cron/dispatcher";
+import { dispatchScheduled, SCHEDULE } from "./cron/dispatcher";
+import { withStepLines } from "./observability/log";
 import { planProcessorRun } from "./processor/plan";
 import { type ProcessorMessage, consumeProcessorMessages, stepDeps as processorDeps } from "./processor/step";
 
@@ -11,9 +12,10 @@ export { Installation } from "./durable/installation";
 
 export default {
   fetch: app.fetch,
-  // Awaited rather than passed to ctx.waitUntil, so a failed job fails the invocation.
+  // Awaited rather than passed to ctx.waitUntil, so a failed job fails the invocation. Each job's
+  // run writes a step line (worker/observability/log.ts).
   async scheduled(controller, env) {
-    await dispatchScheduled(env, controller.cron, controller.scheduledTime);
+    await dispatchScheduled(env, controller.cron, controller.scheduledTime, withStepLines(SCHEDULE));
   },
   // One step of an all-reports bundle (worker/bundles/job.ts), of a backup (worker/backups/job.ts,
   // on the bundles' queue: wrangler.toml declares no queue of its own for it), or of a contribution

@@ -8,6 +8,8 @@ import { Overview } from "./pages/overview";
 const Adoption = lazy(() => import("./pages/adoption"));
 const Reports = lazy(() => import("./pages/reports"));
 const Health = lazy(() => import("./pages/health"));
+// Operators only, and not in the navigation: its own chunk, never in another page's load.
+const AdminStatus = lazy(() => import("./pages/admin"));
 // The contribution half: its code (and CSS) is a chunk of its own, not in the first load of /.
 const ContribOverview = lazy(() => import("./contrib/overview"));
 const ContribReports = lazy(() => import("./contrib/reports/router"));
@@ -43,6 +45,7 @@ export function App() {
             <Route path="/adoption" component={Adoption} />
             <Route path="/reports" component={Reports} />
             <Route path="/health" component={Health} />
+            <Route path="/admin" component={AdminStatus} />
             <Route path="/contrib" component={ContribOverview} />
             <Route path="/contrib/reports/*" component={ContribReports} />
             <Route default component={NotFound} />

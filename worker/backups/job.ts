@@ -21,6 +21,7 @@ import { type BackupConfig, backupConfig } from "../config";
 import { findAppliedMigrations, findSequences, listBackupTables, type PageCursor, readTablePage } from "../db/backup";
 import { backupsToDelete, type StoredBackup } from "../domain/backup-retention";
 import { backupIdOf, backupTimeOf } from "../domain/backup-values";
+import { logStep } from "../observability/log";
 
 export interface BackupMessage {
   kind: "backup";
@@ -427,7 +428,12 @@ export async function markBackupFailed(deps: BackupDeps, id: string, error: stri
 export async function consumeBackupMessages(messages: readonly Message<BackupMessage>[], deps: BackupDeps): Promise<void> {
   for (const message of messages) {
     try {
-      const outcome = await runBackupStep(message.body, deps);
+      const outcome = await logStep(
+        { trigger: "queue", job: "backup", step: String(message.body.step), target: message.body.id, attempt: message.attempts },
+        () => runBackupStep(message.body, deps),
+        (outcome) => ({ outcome }),
+        message.attempts >= MAX_ATTEMPTS ? "given_up" : "retry",
+      );
       if (outcome === "failed") console.error("backup failed", message.body.id);
       message.ack();
     } catch (error) {

@@ -14,6 +14,7 @@ import {
   markBundleRunning,
   touchBundle,
 } from "../db/bundles";
+import { logStep } from "../observability/log";
 import { PartWriter } from "./part-writer";
 import { tarEnd, tarHeader, tarPadding } from "./tar";
 
@@ -115,7 +116,12 @@ async function packArchive(bucket: R2Bucket, bundle: BundleRow, now: number): Pr
 export async function consumeBundleMessages(batch: { readonly messages: readonly Message<BundleMessage>[] }, env: Env, deps: StepDeps): Promise<void> {
   for (const message of batch.messages) {
     try {
-      await runBundleStep(env, message.body, deps);
+      await logStep(
+        { trigger: "queue", job: "bundle", step: String(message.body.step), target: message.body.id, attempt: message.attempts },
+        () => runBundleStep(env, message.body, deps),
+        (outcome) => ({ outcome }),
+        message.attempts >= MAX_ATTEMPTS ? "given_up" : "retry",
+      );
       message.ack();
     } catch (error) {
       console.error("bundle step failed", message.body, `attempt ${message.attempts}`, error);

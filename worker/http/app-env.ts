@@ -8,6 +8,8 @@ export type AppEnv = {
     startedAt: number;
     /** What an accepted collector request did, for the data-quality counters. */
     outcomes?: OutcomeCounts;
+    /** The master_node_uid a collector write names: its hash goes into the request's log line. */
+    installation?: string;
     /** The data version and config of an `/api/1.0` read answer (http/contrib-read.ts). */
     contribVersions?: ReadVersions;
   };

@@ -17,6 +17,7 @@ import {
 } from "../db/processor";
 import { meteredD1 } from "../db/metered";
 import { INTERVAL_SECONDS, type SourceKind } from "../domain/contrib/sources/plan";
+import { logStep } from "../observability/log";
 import { gerritStep } from "./gerrit";
 import { gitStep } from "./git";
 import { gitTagsStep } from "./tags";
@@ -136,7 +137,12 @@ export async function runStep(env: Env, message: ProcessorMessage, deps: StepDep
 export async function consumeProcessorMessages(batch: MessageBatch<ProcessorMessage>, env: Env, deps: StepDeps): Promise<void> {
   for (const message of batch.messages) {
     try {
-      await runStep(env, message.body, deps);
+      await logStep(
+        { trigger: "queue", job: "processor", step: String(message.body.version), target: message.body.source, attempt: message.attempts },
+        () => runStep(env, message.body, deps),
+        ({ outcome, fetched, stored }) => ({ outcome, counts: { fetched, stored } }),
+        message.attempts >= deps.settings.stepAttempts ? "given_up" : "retry",
+      );
       message.ack();
     } catch (error) {
       const source: ProcessorSource | null = await findProcessorSource(env.CONTRIB_DB, message.body.source).catch(() => null);

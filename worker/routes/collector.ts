@@ -72,6 +72,7 @@ collector.get("/ping", (c) => ok(c, null, {}));
 
 collector.post("/installation_structure", async (c) => {
   const { installation_structure } = await body(c, InstallationStructureRequestSchema);
+  c.set("installation", installation_structure.master_node_uid);
   const result = await storeInstallationStructure(c.env, installation_structure, countryOf(c), caller(c));
   if (!result.ok) throw refusal(result);
   c.set("outcomes", structureOutcomes(result.value.created, result.bound));
@@ -82,6 +83,7 @@ collector.post("/action_logs", async (c) => {
   const { action_logs } = await body(c, ActionLogsRequestSchema);
   const uid = sole(action_logs);
   if (uid === null) return ok(c, null, { action_logs: [] });
+  c.set("installation", uid);
   const result = await storeActionLogs(c.env, uid, action_logs, caller(c));
   if (!result.ok) throw refusal(result);
   c.set("outcomes", actionLogOutcomes(result.value.map((r) => r.status), result.bound));
@@ -92,6 +94,7 @@ collector.post("/oswl_stats", async (c) => {
   const { oswl_stats } = await body(c, OswlStatsRequestSchema);
   const uid = sole(oswl_stats);
   if (uid === null) return ok(c, null, { oswl_stats: [] });
+  c.set("installation", uid);
   const result = await storeOswlStats(c.env, uid, oswl_stats, caller(c));
   if (!result.ok) throw refusal(result);
   c.set("outcomes", oswlOutcomes(result.value.map((r) => r.status), result.bound));

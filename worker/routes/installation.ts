@@ -12,6 +12,7 @@ export const installationApi = new Hono<AppEnv>();
 
 installationApi.delete("/", async (c) => {
   const { master_node_uid } = await parseJsonBody(c.req.raw, InstallationDeletionRequestSchema, collectorConfig(c.env).maxBodyBytes);
+  c.set("installation", master_node_uid);
   const token = c.req.header(INSTALLATION_TOKEN_HEADER) ?? null;
   const result = await deleteInstallation(c.env, master_node_uid, { by: "installation", token });
   if (!result.ok) throw new ApiError(result.status, result.message, { reason: result.reason });

@@ -84,6 +84,12 @@ describe("npm run admin", () => {
     ]);
   });
 
+  it("shows the service's status", async () => {
+    const port = await startService();
+    expect((await runScript("scripts/admin.mjs", ["status"], { PORT: String(port) })).code).toBe(0);
+    expect(seen).toEqual(["GET /api/v1/admin/status Bearer test-admin-secret"]);
+  });
+
   it("deletes an installation with DELETE on its admin route", async () => {
     const port = await startService();
     const run = await runScript("scripts/admin.mjs", ["installation", "a/b", "delete"], { PORT: String(port) });

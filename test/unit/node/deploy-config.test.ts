@@ -18,6 +18,7 @@ interface WranglerConfig {
   queues: { consumers: { queue: string }[] };
   durable_objects: { bindings: { class_name: string }[] };
   vars: Record<string, string>;
+  observability?: { enabled?: boolean; logs?: { invocation_logs?: boolean } };
 }
 interface Resources {
   worker: string;
@@ -39,6 +40,11 @@ describe("the environments of wrangler.toml", () => {
     const names = all.flatMap((r) => [r.worker, ...r.databases.map((d) => `d1:${d.name}`), ...r.queues.map((q) => `queue:${q}`), ...r.buckets.map((b) => `r2:${b.name}`)]);
     expect(new Set(names).size).toBe(names.length);
     expect(all.map((r) => r.worker)).toEqual(["edgestats", "edgestats-staging", "edgestats-production"]);
+  });
+
+  it.each(["", ...ENVIRONMENTS])("turns Workers Logs on for env %j, without the invocation logs", (env) => {
+    // Inherited from the top level's [observability] unless an environment sets its own.
+    expect(read(env || undefined).observability).toEqual({ enabled: true, logs: { invocation_logs: false } });
   });
 
   it("reports what an environment lacks", () => {

@@ -5,9 +5,10 @@ import type { BundleView } from "../../../schemas/bundles";
 import type { CsvReportId } from "../../../schemas/csv";
 import type { HealthResponse } from "../../../schemas/health";
 import type { AdoptionReport, CoverageReport, FilteringReport, InstallationsReportSchema, ReleasesReport } from "../../../schemas/reports";
+import type { ServiceStatus } from "../../../schemas/status";
 
 export type InstallationsReport = z.infer<typeof InstallationsReportSchema>;
-export type { AdoptionReport, BundleView, CoverageReport, CsvReportId, FilteringReport, HealthResponse, ReleasesReport };
+export type { AdoptionReport, BundleView, CoverageReport, CsvReportId, FilteringReport, HealthResponse, ReleasesReport, ServiceStatus };
 
 export interface DateRange {
   from: string;
@@ -31,6 +32,7 @@ export const apiUrl = {
   csv: (id: CsvReportId, range: DateRange) => withQuery(`/api/v1/csv/${id}`, { from_date: range.from, to_date: range.to }),
   bundles: () => "/api/v1/exports",
   bundle: (id: string) => `/api/v1/exports/${encodeURIComponent(id)}`,
+  adminStatus: () => "/api/v1/admin/status",
 };
 
 /** An answer other than 2xx, with the API's own message when it sent one. */
