@@ -152,7 +152,8 @@ if (chromiumPath !== null) {
       await page.goto(`${worker.origin}/adoption?from_date=${today}&to_date=${today}`);
       const chart = page.getByTestId("chart-adoption").locator("[data-shape]");
       await expect.poll(() => chart.getAttribute("data-shape"), { timeout: 15_000 }).toBe("bars");
-      expect(await page.getByTestId("chart-adoption").locator(".ct-bar").count()).toBeGreaterThan(0);
+      // Chartist draws its SVG after the chart is created (a frame later): wait for the bars.
+      await expect.poll(() => page.getByTestId("chart-adoption").locator(".ct-bar").count(), { timeout: 15_000 }).toBeGreaterThan(0);
     });
 
     it("gives each page its own title", async () => {
