@@ -90,8 +90,10 @@ const shellWord = (word) => (word === "" ? '""' : /^[\w@%+=:,./-]+$/.test(word) 
 function askHidden(question) {
   return new Promise((resolve, reject) => {
     const stdin = process.stdin;
-    process.stdout.write(question);
+    // The terminal stops echoing before the question shows: a paste that follows it at once is
+    // not shown either.
     stdin.setRawMode(true);
+    process.stdout.write(question);
     stdin.setEncoding("utf8");
     stdin.resume();
     let value = "";
