@@ -31,7 +31,7 @@
 // dir), BENCH_STATE (a kept persist dir of an earlier run with the same BENCH_RECORDS, on the same
 // day: seeding is skipped, migrations added since are applied). `node bench/contrib-api.mjs --render` redoes the section from the last
 // run's raw data. Exits non-zero if a check fails (the results are written anyway).
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { root, toolEnv } from "../scripts/tool-env.mjs";
@@ -545,6 +545,7 @@ async function main() {
       outOfMemory,
       checks: checks.list,
     };
+    mkdirSync(path.dirname(RAW), { recursive: true });
     writeFileSync(RAW, JSON.stringify(report, null, 1));
     write(report);
     const failed = checks.list.filter((c) => !c.ok);
