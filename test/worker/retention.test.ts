@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { RAW_RETENTION, type RetentionRun } from "../../worker/cron/retention";
 import { INSTALLATIONS_ROLLUP } from "../../worker/cron/rollup";
 import { listJobRuns } from "../../worker/db/analytic";
-import { DELETE_OLD_ACTION_LOGS, DELETE_OLD_OSWL_STATS } from "../../worker/db/retention";
+import { DELETE_OLD_ACTION_LOGS, DELETE_OLD_OSWL_STATS, FIND_ACTION_LOG_BOUNDARY, findActionLogBoundary } from "../../worker/db/retention";
 import { addDays, dayOf } from "../../worker/domain/days";
 import type { Installation } from "../../worker/durable/installation";
 import worker from "../../worker/index";
@@ -44,6 +44,14 @@ const backdateLogs = (uid: string, ids: number[], receivedAt: number) =>
   env.COLLECTOR_DB.prepare("UPDATE action_logs SET received_at = ?1 WHERE master_node_uid = ?2 AND external_id IN (SELECT value FROM json_each(?3))")
     .bind(receivedAt, uid, JSON.stringify(ids))
     .run();
+
+/** Stores action logs with the given ids and received_at, as if the collector had stored them so. */
+const storeLogs = (uid: string, logs: [id: number, receivedAt: number][]) =>
+  env.COLLECTOR_DB.batch(
+    logs.map(([id, at]) =>
+      env.COLLECTOR_DB.prepare("INSERT INTO action_logs (id, master_node_uid, external_id, body, received_at) VALUES (?1, ?2, ?1, '{}', ?3)").bind(id, uid, at),
+    ),
+  );
 
 const logIds = async (uid: string) =>
   (await env.COLLECTOR_DB.prepare("SELECT external_id AS id FROM action_logs WHERE master_node_uid = ? ORDER BY external_id").bind(uid).all<{ id: number }>()).results.map(
@@ -105,8 +113,11 @@ describe("retention of raw rows, run by the hourly job", () => {
     await postStructure(a, { ...release("8.0"), clusters_num: 1, clusters: [cluster(1, 3)] });
     await postStructure(a, { ...release("9.0"), clusters_num: 2, clusters: [cluster(1, 3), cluster(2, 5, { status: "error" })] });
     await postStructure(b, { ...release("9.0"), clusters_num: 1, clusters: [cluster(3, 1)] });
-    await postLogs(a, [1, 2, 3, 4, 5]);
-    await postLogs(b, [1, 2]);
+    // Stored in time order, as the collector stores them: the old logs first.
+    await postLogs(a, [1, 2, 3]);
+    await postLogs(b, [1]);
+    await postLogs(a, [4, 5]);
+    await postLogs(b, [2]);
     await backdateLogs(a, [1, 2, 3], now - 40 * DAY_MS);
     await backdateLogs(b, [1], now - 31 * DAY_MS);
     await postOswls(a, [
@@ -159,6 +170,7 @@ describe("retention of raw rows, run by the hourly job", () => {
     expect(run).toEqual({
       retentionDays: null,
       keptFrom: null,
+      actionLogsThroughId: null,
       statements: [],
       deleted: { action_logs: 0, oswl_stats: 0 },
       rowsWritten: 0,
@@ -224,17 +236,90 @@ describe("retention of raw rows, run by the hourly job", () => {
     expect(await logIds(uid)).toEqual([100]);
   });
 
-  it("finds each chunk through the index on its date column, oldest first, without a sort or a scan", async () => {
+  it("finds the action logs' boundary and each chunk by primary key, and the OSWL chunks through their date index, without a sort or a scan", async () => {
     const plan = async (sql: string, ...params: unknown[]) =>
       (await env.COLLECTOR_DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...params).all<{ detail: string }>()).results.map((r) => r.detail).join("\n");
-    const logs = await plan(DELETE_OLD_ACTION_LOGS, Date.now(), 1000);
-    expect(logs).toContain("USING COVERING INDEX action_logs_received_at_idx (received_at<?)");
+    const boundary = await plan(FIND_ACTION_LOG_BOUNDARY, Date.now());
+    expect(boundary).toContain("SEARCH action_logs USING INTEGER PRIMARY KEY (rowid>?)");
+    const logs = await plan(DELETE_OLD_ACTION_LOGS, 1000, Date.now(), 1000);
+    expect(logs).toContain("SEARCH action_logs USING INTEGER PRIMARY KEY (rowid<?)");
     const oswls = await plan(DELETE_OLD_OSWL_STATS, "2026-01-01", 1000);
     expect(oswls).toContain("USING COVERING INDEX oswl_stats_created_date_idx (created_date<?)");
-    for (const steps of [logs, oswls]) {
-      expect(steps).not.toMatch(/TEMP B-TREE|SCAN action_logs|SCAN oswl_stats/);
-      expect(steps).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    for (const steps of [boundary, logs, oswls]) {
+      expect(steps).not.toMatch(/TEMP B-TREE|SCAN action_logs|SCAN oswl_stats|INDEX action_logs/);
     }
+    for (const steps of [logs, oswls]) expect(steps).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+  });
+
+  it("finds the last action log stored before the cutoff by a bisection over ids with gaps", async () => {
+    const ids = [5, 9, 10, 200, 201, 5000, 5001, 90_000];
+    await storeLogs("ret-gaps", ids.map((id, i) => [id, 1000 * (i + 1)]));
+    expect(await findActionLogBoundary(env.COLLECTOR_DB, 0)).toBe(5); // none is older: the delete finds nothing
+    for (const [i, id] of ids.entries()) {
+      expect(await findActionLogBoundary(env.COLLECTOR_DB, 1000 * (i + 1) + 1), `cutoff after the log ${id}`).toBe(id);
+    }
+  });
+
+  it("reads a few rows per bisection step to find the boundary among 20,000 action logs, not the table", async () => {
+    await env.COLLECTOR_DB.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000)
+       INSERT INTO action_logs (id, master_node_uid, external_id, body, received_at) SELECT i, 'ret-many', i, '{}', i * 10 FROM n`,
+    ).run();
+    const { results, meta } = await env.COLLECTOR_DB.prepare(FIND_ACTION_LOG_BOUNDARY).bind(123_455).all<{ id: number }>();
+    expect(results).toEqual([{ id: 12_345 }]);
+    // Each step: two point lookups and the step's own row; and the two ends of the id range.
+    const steps = Math.ceil(Math.log2(20_000));
+    expect(meta.rows_read).toBeLessThanOrEqual(3 * steps + 4);
+  });
+
+  it("keeps the action logs of an empty table out of the run: no boundary and no statement", async () => {
+    const uid = freshUid("ret-empty");
+    await postStructure(uid);
+    expect(await findActionLogBoundary(env.COLLECTOR_DB, Date.now())).toBeNull();
+    const run = await runHourly({ RETENTION_DAYS: "30" });
+    expect(run).toMatchObject({ actionLogsThroughId: null, statements: [{ table: "oswl_stats", deleted: 0 }], stopped: "done" });
+    expect(run.deleted).toEqual({ action_logs: 0, oswl_stats: 0 });
+  });
+
+  it("keeps a newer action log stored with a lower id than older ones", async () => {
+    const now = Date.now();
+    const cutoff = Date.parse(`${addDays(dayOf(now), -30)}T00:00:00Z`);
+    const [old, recent] = [cutoff - 3_600_000, cutoff + 3_600_000];
+    await storeLogs("ret-order", [
+      [1, old],
+      [2, recent],
+      [3, old],
+      [4, old],
+      [5, recent],
+      [6, now],
+    ]);
+    const run = await runHourly({ RETENTION_DAYS: "30" }, now);
+    expect(run).toMatchObject({ actionLogsThroughId: 4, deleted: { action_logs: 3 }, stopped: "done" });
+    expect(await logIds("ret-order")).toEqual([2, 5, 6]);
+  });
+
+  it("keeps an older action log stored above the boundary, behind a newer one, until a later run's boundary passes it", async () => {
+    const now = Date.now();
+    const cutoff = Date.parse(`${addDays(dayOf(now), -30)}T00:00:00Z`);
+    // The logs 3 to 5 are stored in the hour after the cutoff, then 6 with an older time.
+    const [old, recent] = [cutoff - 3_600_000, cutoff + 3_600_000];
+    await storeLogs("ret-late", [
+      [1, old],
+      [2, old],
+      [3, recent],
+      [4, recent],
+      [5, recent],
+      [6, old],
+      [7, now],
+      [8, now],
+    ]);
+    const first = await runHourly({ RETENTION_DAYS: "30" }, now);
+    expect(first).toMatchObject({ actionLogsThroughId: 2, deleted: { action_logs: 2 } });
+    expect(await logIds("ret-late")).toEqual([3, 4, 5, 6, 7, 8]);
+    // A day later the cutoff has passed 3 to 5, every log below 6 is old, and the boundary reaches it.
+    const next = await runHourly({ RETENTION_DAYS: "30" }, now + DAY_MS);
+    expect(next).toMatchObject({ actionLogsThroughId: 6, deleted: { action_logs: 4 } });
+    expect(await logIds("ret-late")).toEqual([7, 8]);
   });
 
   it("refuses a setting it cannot use: the job fails naming it and deletes nothing, and the other jobs still run", async () => {

@@ -1,8 +1,10 @@
 // Retention of raw rows: each hourly run deletes the action logs and OSWL rows older than
 // RETENTION_DAYS, a bounded chunk per statement and a bounded number of statements per run; the
 // next run goes on with what is left. Off by default: everything is kept, as fuel-stats kept it.
+// The action logs a run may delete end at a boundary id found once at its start: logs stored
+// later get higher ids, and one stored out of order above it waits for a later run.
 import { type RetentionConfig, retentionConfig } from "../config";
-import { type DeletedChunk, deleteActionLogsBefore, deleteOswlStatsBefore } from "../db/retention";
+import { type DeletedChunk, deleteActionLogsBefore, deleteOswlStatsBefore, findActionLogBoundary } from "../db/retention";
 import { keptFrom, RETAINED_TABLES, type RetainedTable } from "../domain/retention";
 import type { CronJob } from "./dispatcher";
 
@@ -13,6 +15,8 @@ export interface RetentionRun {
   retentionDays: number | null;
   /** The first day kept (UTC); null when retention is off. */
   keptFrom: string | null;
+  /** The greatest id of an action log this run could delete; null when off or there was no log. */
+  actionLogsThroughId: number | null;
   /** DELETE statements made, and the rows each removed, in order. */
   statements: { table: RetainedTable; deleted: number }[];
   deleted: Record<RetainedTable, number>;
@@ -31,17 +35,22 @@ export async function runRawRetention(db: D1Database, config: RetentionConfig, n
   const run: RetentionRun = {
     retentionDays: config.days,
     keptFrom: from,
+    actionLogsThroughId: null,
     statements: [],
     deleted: { action_logs: 0, oswl_stats: 0 },
     rowsWritten: 0,
     stopped: "off",
   };
   if (from === null) return run;
+  const beforeMs = Date.parse(`${from}T00:00:00Z`);
+  const throughId = await findActionLogBoundary(db, beforeMs);
+  run.actionLogsThroughId = throughId;
   const deleteFrom: Record<RetainedTable, () => Promise<DeletedChunk>> = {
-    action_logs: () => deleteActionLogsBefore(db, Date.parse(`${from}T00:00:00Z`), config.rowsPerStatement),
+    action_logs: () => deleteActionLogsBefore(db, throughId!, beforeMs, config.rowsPerStatement),
     oswl_stats: () => deleteOswlStatsBefore(db, from, config.rowsPerStatement),
   };
-  const pending: RetainedTable[] = [...RETAINED_TABLES];
+  // An empty action_logs table needs no statement.
+  const pending: RetainedTable[] = RETAINED_TABLES.filter((t) => t !== "action_logs" || throughId !== null);
   let turn = 0;
   while (pending.length > 0) {
     if (run.statements.length >= config.statementsPerRun) {
