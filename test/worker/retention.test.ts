@@ -249,6 +249,9 @@ describe("retention of raw rows, run by the hourly job", () => {
       expect(steps).not.toMatch(/TEMP B-TREE|SCAN action_logs|SCAN oswl_stats|INDEX action_logs/);
     }
     for (const steps of [logs, oswls]) expect(steps).toMatch(/USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    // Migration 0008 dropped the index 0007 had added for retention.
+    const indexes = await env.COLLECTOR_DB.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'action_logs'").all<{ name: string }>();
+    expect(indexes.results.map((r) => r.name)).not.toContain("action_logs_received_at_idx");
   });
 
   it("finds the last action log stored before the cutoff by a bisection over ids with gaps", async () => {

@@ -48,8 +48,7 @@ export const actionLogs = sqliteTable(
   (t) => [
     uniqueIndex("action_logs_master_node_uid_external_id_unique").on(t.masterNodeUid, t.externalId),
     index("action_logs_action_type_action_name_idx").on(t.actionType, t.actionName),
-    // Retention deletes the oldest logs a chunk at a time (worker/cron/retention.ts).
-    index("action_logs_received_at_idx").on(t.receivedAt),
+    // No index on received_at: ids grow with it, so retention finds old logs by id (worker/db/retention.ts).
   ],
 );
 

@@ -1,0 +1,1 @@
+DROP INDEX `action_logs_received_at_idx`;
