@@ -188,6 +188,25 @@ export interface PrivacyConfig {
 // Not in wrangler.toml's [vars]: the default applies until a deployment sets SUPPRESSION_K.
 export const privacyConfig = settings(z.object({ SUPPRESSION_K: positiveInt(5) }), (v): PrivacyConfig => ({ suppressionK: v.SUPPRESSION_K }));
 
+export interface RowExportsConfig {
+  /** The row-level exports (the CSV reports, the all-reports bundles) answer without the admin
+   * secret, as fuel-stats' did (docs/privacy.md); off by default. */
+  public: boolean;
+}
+
+const TRUE_OR_FALSE = 'expected "true" or "false"';
+
+export const rowExportsConfig = settings(
+  z.object({
+    // A bare `true` in [vars] arrives as a boolean.
+    PUBLIC_ROW_EXPORTS: z.preprocess(
+      (v) => (typeof v === "boolean" ? String(v) : v),
+      z.enum(["true", "false"], { error: TRUE_OR_FALSE }).default("false"),
+    ),
+  }),
+  (v): RowExportsConfig => ({ public: v.PUBLIC_ROW_EXPORTS === "true" }),
+);
+
 export interface RetentionConfig {
   /** Raw action logs and OSWL rows are kept this many days before today (UTC); null: kept for ever. */
   days: number | null;

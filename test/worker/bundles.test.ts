@@ -14,7 +14,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import worker from "../../worker/index";
 import { CSV_REPORT_IDS } from "../../worker/csv";
 import { dayOf } from "../../worker/domain/days";
-import { call, cluster, eventually, oswl, postJson, resetStorage, structure } from "./helpers";
+import { ADMIN_AUTH, call, cluster, eventually, oswl, postJson, resetStorage, structure } from "./helpers";
 
 beforeEach(resetStorage);
 
@@ -145,7 +145,7 @@ describe("the all-reports bundle job", () => {
     expect((await findBundle(env.ANALYTIC_DB, old.id))!.status).toBe("expired");
     expect((await findBundle(env.ANALYTIC_DB, stalled.id))!.updatedAt).toBeGreaterThan(stalled.updatedAt);
     expect((await findBundle(env.ANALYTIC_DB, ancient.id))!.status).toBe("failed");
-    const res = await call(`/api/v1/exports/${old.id}/download`);
+    const res = await call(`/api/v1/exports/${old.id}/download`, { headers: ADMIN_AUTH });
     expect(res.status).toBe(410);
   });
 });
@@ -163,7 +163,7 @@ describe("the bundle, end to end", () => {
     }
     const today = dayOf(Date.now());
     const range = { from_date: today, to_date: today };
-    const created = await (await postJson("/api/v1/exports", range)).json<{ id: string }>();
+    const created = await (await postJson("/api/v1/exports", range, ADMIN_AUTH)).json<{ id: string }>();
     // Deliver each step through the Worker's queue handler, as the Queue would.
     for (let step = 0; step <= CSV_REPORT_IDS.length; step++) {
       const batch = createMessageBatch("edgestats-bundles", [
@@ -174,14 +174,14 @@ describe("the bundle, end to end", () => {
       expect((await getQueueResult(batch, ctx)).explicitAcks).toEqual([`m${step}`]);
     }
     const view = await eventually(async () => {
-      const v = await (await call(`/api/v1/exports/${created.id}`)).json<{ status: string; download: string }>();
+      const v = await (await call(`/api/v1/exports/${created.id}`, { headers: ADMIN_AUTH })).json<{ status: string; download: string }>();
       expect(v.status).toBe("done");
       return v;
     });
-    const files = await untar((await call(view.download)).body!);
+    const files = await untar((await call(view.download, { headers: ADMIN_AUTH })).body!);
     expect([...files.keys()]).toEqual(CSV_REPORT_IDS.map((id) => `${id}.csv`));
     for (const id of CSV_REPORT_IDS) {
-      const direct = await (await call(`/api/v1/csv/${id}?from_date=${today}&to_date=${today}`)).text();
+      const direct = await (await call(`/api/v1/csv/${id}?from_date=${today}&to_date=${today}`, { headers: ADMIN_AUTH })).text();
       expect(files.get(`${id}.csv`), id).toBe(direct);
     }
     expect(files.get("clusters.csv")!.split("\r\n").filter(Boolean)).toHaveLength(3);
@@ -191,16 +191,16 @@ describe("the bundle, end to end", () => {
 
 describe("the bundle API", () => {
   it("queues a bundle, reports its progress, and serves the file when done", async () => {
-    const res = await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-31" });
+    const res = await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-31" }, ADMIN_AUTH);
     expect(res.status).toBe(202);
     const view = await res.json<{ id: string; status: string; progress: { done: number; total: number }; download: null }>();
     expect(res.headers.get("location")).toBe(`/api/v1/exports/${view.id}`);
     expect(view).toMatchObject({ status: "queued", progress: { done: 0 }, download: null });
     expect(view.progress.total).toBeGreaterThan(0);
-    expect((await call(`/api/v1/exports/${view.id}/download`)).status).toBe(409);
+    expect((await call(`/api/v1/exports/${view.id}/download`, { headers: ADMIN_AUTH })).status).toBe(409);
 
     // The same range again within the hour: the same bundle.
-    const again = await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-31" });
+    const again = await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-31" }, ADMIN_AUTH);
     expect(again.status).toBe(200);
     expect((await again.json<{ id: string }>()).id).toBe(view.id);
 
@@ -210,12 +210,12 @@ describe("the bundle API", () => {
     const ids = bundle.reports.map((r) => r.report);
     await runAll(bundle, { source: { ids, chunks: async function* (_e, id) { yield `${id}\r\n`; } } });
     const done = await eventually(async () => {
-      const v = await (await call(`/api/v1/exports/${view.id}`)).json<{ status: string; download: string; size: number; file_name: string }>();
+      const v = await (await call(`/api/v1/exports/${view.id}`, { headers: ADMIN_AUTH })).json<{ status: string; download: string; size: number; file_name: string }>();
       expect(v.status).toBe("done");
       return v;
     }, 10_000);
     expect(done).toMatchObject({ status: "done", download: `/api/v1/exports/${view.id}/download`, file_name: "reports_from2026-01-01_to2026-01-31.tar.gz" });
-    const download = await call(done.download);
+    const download = await call(done.download, { headers: ADMIN_AUTH });
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("application/gzip");
     expect(download.headers.get("content-disposition")).toBe('attachment; filename="reports_from2026-01-01_to2026-01-31.tar.gz"');
@@ -232,7 +232,7 @@ describe("the bundle API", () => {
     ["not json", 400, "not valid JSON"],
     [`{"from_date":"${"x".repeat(5000)}"}`, 413, "larger than"],
   ])("answers a bad request (%#) with its status, naming the problem", async (body, status, problem) => {
-    const res = await postJson("/api/v1/exports", body);
+    const res = await postJson("/api/v1/exports", body, ADMIN_AUTH);
     expect(res.status).toBe(status);
     expect((await res.json<{ message: string }>()).message).toContain(problem);
     expect((await env.ANALYTIC_DB.prepare("SELECT count(*) AS n FROM bundles").first<{ n: number }>())!.n).toBe(0);
@@ -251,10 +251,10 @@ describe("the bundle API", () => {
   });
 
   it("answers 404 for an unknown bundle and 429 when too many are being made", async () => {
-    expect((await call(`/api/v1/exports/${crypto.randomUUID()}`)).status).toBe(404);
-    expect((await call("/api/v1/exports/not-an-id")).status).toBe(404);
+    expect((await call(`/api/v1/exports/${crypto.randomUUID()}`, { headers: ADMIN_AUTH })).status).toBe(404);
+    expect((await call("/api/v1/exports/not-an-id", { headers: ADMIN_AUTH })).status).toBe(404);
     for (let day = 1; day <= 5; day++) await newBundle({ fromDate: `2026-01-0${day}` });
-    const res = await postJson("/api/v1/exports", {});
+    const res = await postJson("/api/v1/exports", {}, ADMIN_AUTH);
     expect(res.status).toBe(429);
     expect(res.headers.get("retry-after")).toBe("60");
   });

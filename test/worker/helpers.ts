@@ -1,6 +1,7 @@
 // Small factories and request helpers shared by the worker tests.
-import { applyD1Migrations, reset } from "cloudflare:test";
+import { applyD1Migrations, createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import worker from "../../worker/index";
 
 let seq = 0;
 /** A master_node_uid no other test uses (objects and rows are shared within a file). */
@@ -118,10 +119,23 @@ export function oswl(uid: string, id: number, overrides: Record<string, unknown>
 
 export const ADMIN_TOKEN = "test-admin-token-0123456789";
 export const TOKEN_HEADER = "X-Installation-Token";
+/** The test secret as a request header: the admin API, and the row-level exports (docs/privacy.md). */
+export const ADMIN_AUTH = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** Calls the admin API with the test secret (or the given one, or none with null). */
 export function adminCall(path: string, method = "GET", token: string | null = ADMIN_TOKEN): Promise<Response> {
   return call(`/api/v1/admin${path}`, { method, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+}
+
+/** The test project's env with some settings changed (the config readers parse each env object once). */
+export const envWith = (vars: Record<string, string>) => ({ ...env, ...vars }) as unknown as Env;
+
+/** A request through the Worker's entry under another env (envWith), once what it left running is done. */
+export async function callUnder(on: Env, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch!(new Request(`http://collector.test${path}`, init), on, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }
 
 /** Polls until `check` stops throwing (for work the worker finishes after responding). */

@@ -1,24 +1,18 @@
 // Which days the CSV exports and the JSON reports can still cover once raw rows are deleted after
 // RETENTION_DAYS (docs/operations.md, "Retention"; docs/csv.md).
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { CSV_REPORT_IDS } from "../../schemas/csv";
 import { CoverageReportSchema } from "../../schemas/reports";
 import { addDays, dayOf } from "../../worker/domain/days";
 import worker from "../../worker/index";
-import { call, freshUid, oswl, postJson, resetStorage, structure } from "./helpers";
+import { ADMIN_AUTH, call, callUnder, envWith, freshUid, oswl, postJson, resetStorage, structure } from "./helpers";
 
-const envWith = (vars: Record<string, string>) => ({ ...env, ...vars }) as unknown as Env;
 const RETAINED = envWith({ RETENTION_DAYS: "30" });
 
-/** A GET through the Worker's entry, under the given env. */
-async function get(path: string, on: Env = env): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch!(new Request(`http://collector.test${path}`), on, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+/** A GET through the Worker's entry, under the given env, with the admin secret (the CSV reports want it). */
+const get = (path: string, on: Env = env) => callUnder(on, path, { headers: ADMIN_AUTH });
 
 const today = () => dayOf(Date.now());
 const keptFrom = () => addDays(today(), -30);
@@ -81,7 +75,7 @@ describe("the CSV exports under retention", () => {
       expect([res.status, res.headers.has("x-raw-rows-from"), res.headers.has("x-coverage-note")]).toEqual([200, false, false]);
       await res.text();
     }
-    const off = await call("/api/v1/csv/vm?from_date=2016-01-01");
+    const off = await get("/api/v1/csv/vm?from_date=2016-01-01");
     expect([off.status, off.headers.has("x-raw-rows-from"), off.headers.has("x-coverage-note")]).toEqual([200, false, false]);
     await Promise.all([covered.text(), off.text()]);
   });

@@ -11,13 +11,10 @@ import { DELETE_OLD_ACTION_LOGS, DELETE_OLD_OSWL_STATS, FIND_ACTION_LOG_BOUNDARY
 import { addDays, dayOf } from "../../worker/domain/days";
 import type { Installation } from "../../worker/durable/installation";
 import worker from "../../worker/index";
-import { call, cluster, count, freshUid, httpRequestLog, oswl, postJson, resetStorage, structure } from "./helpers";
+import { call, cluster, count, envWith, freshUid, httpRequestLog, oswl, postJson, resetStorage, structure } from "./helpers";
 
 const DAY_MS = 86_400_000;
 const HOURLY = "0 * * * *";
-
-/** The test project's env with some settings changed (the config readers parse each env object once). */
-const envWith = (vars: Record<string, string>) => ({ ...env, ...vars }) as unknown as Env;
 
 /** Runs the hourly Cron Trigger as the platform does, and returns what the retention job recorded. */
 async function runHourly(vars: Record<string, string>, scheduledTime = Date.now()): Promise<RetentionRun> {

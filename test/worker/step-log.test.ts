@@ -7,7 +7,7 @@ import { type BundleMessage, consumeBundleMessages, MAX_ATTEMPTS, stepDeps } fro
 import { dispatchScheduled, SCHEDULE } from "../../worker/cron/dispatcher";
 import worker from "../../worker/index";
 import { type StepLine, withStepLines } from "../../worker/observability/log";
-import { freshUid, postJson, structure } from "./helpers";
+import { ADMIN_AUTH, freshUid, postJson, structure } from "./helpers";
 
 const spyOnLog = () => vi.spyOn(console, "log").mockImplementation(() => {});
 let logged: ReturnType<typeof spyOnLog>;
@@ -64,7 +64,7 @@ describe("the step log line of a cron job", () => {
 
 describe("the step log line of a Queue step", () => {
   it("names the job, the step, what it works on, the delivery and the outcome", async () => {
-    const created = await (await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-02" })).json<{ id: string }>();
+    const created = await (await postJson("/api/v1/exports", { from_date: "2026-01-01", to_date: "2026-01-02" }, ADMIN_AUTH)).json<{ id: string }>();
     logged.mockClear();
     for (const attempts of [1, 2]) {
       // The second delivery of the same step finds it done.
@@ -81,7 +81,7 @@ describe("the step log line of a Queue step", () => {
 
   it("writes a step that threw as retry with its error, and as given_up on its last delivery", async () => {
     vi.spyOn(console, "error").mockImplementation(() => {});
-    const created = await (await postJson("/api/v1/exports", { from_date: "2026-02-01", to_date: "2026-02-02" })).json<{ id: string }>();
+    const created = await (await postJson("/api/v1/exports", { from_date: "2026-02-01", to_date: "2026-02-02" }, ADMIN_AUTH)).json<{ id: string }>();
     logged.mockClear();
     const failing = stepDeps(env, {
       ids: ["installations"],

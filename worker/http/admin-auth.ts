@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { rowExportsConfig } from "../config";
 import { secretsEqual } from "../crypto";
 import type { AppEnv } from "./app-env";
 import { ApiError, apiError } from "./errors";
@@ -18,4 +19,19 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   if (!(await secretsEqual(presented, secret))) throw apiError(403, "the admin token is wrong");
   await next();
+};
+
+/**
+ * The row-level exports (one row per installation, cluster, node, plugin or OSWL entry: anyone
+ * could recount what small-cell suppression withholds from them) require the admin secret unless
+ * PUBLIC_ROW_EXPORTS is "true" (docs/privacy.md). A secret presented is checked either way: a wrong
+ * one is refused rather than ignored. Without one: 403, naming both ways in.
+ */
+export const requireRowExportAccess: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.req.header("authorization") !== undefined) return requireAdmin(c, next);
+  if (rowExportsConfig(c.env).public) return next();
+  throw apiError(
+    403,
+    'row-level exports require the admin secret: send Authorization: Bearer <ADMIN_TOKEN>, or the operator sets PUBLIC_ROW_EXPORTS = "true" to make them public',
+  );
 };

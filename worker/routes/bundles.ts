@@ -1,5 +1,6 @@
 // The all-reports bundle: POST /api/v1/exports asks for one, GET /api/v1/exports/<id> follows it,
-// GET /api/v1/exports/<id>/download fetches the .tar.gz. See docs/bundles.md.
+// GET /api/v1/exports/<id>/download fetches the .tar.gz. See docs/bundles.md. A bundle of the
+// row-level CSV reports is row-level too: each route wants what a CSV report wants.
 import { Hono } from "hono";
 import { type BundleView, BundleRequestSchema } from "../../schemas/bundles";
 import { DEFAULT_RANGE_DAYS, MAX_ADOPTION_DAYS } from "../../schemas/reports";
@@ -8,6 +9,7 @@ import { bundleSource } from "../bundles/source";
 import { bundleConfig } from "../config";
 import { type BundleRow, countActiveBundles, findBundle, findReusableBundle, insertBundle, queuedBundle } from "../db/bundles";
 import { daysBetween } from "../domain/days";
+import { requireRowExportAccess } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { ApiError, apiError, describeZodError, methodNotAllowed } from "../http/errors";
 import { dayRangeOf } from "../http/query";
@@ -58,7 +60,7 @@ async function readRequest(c: AppContext) {
   return { from, to };
 }
 
-bundlesApi.post("/", async (c) => {
+bundlesApi.post("/", requireRowExportAccess, async (c) => {
   const { from, to } = await readRequest(c);
   const config = bundleConfig(c.env);
   const now = Date.now();
@@ -81,13 +83,13 @@ async function bundleOf(c: AppContext): Promise<BundleRow> {
   return bundle;
 }
 
-bundlesApi.get("/:id", async (c) => {
+bundlesApi.get("/:id", requireRowExportAccess, async (c) => {
   const bundle = await bundleOf(c);
   c.header("Cache-Control", "no-store");
   return c.json(viewOf(c, bundle));
 });
 
-bundlesApi.get("/:id/download", async (c) => {
+bundlesApi.get("/:id/download", requireRowExportAccess, async (c) => {
   const bundle = await bundleOf(c);
   if (bundle.status === "expired") throw apiError(410, `bundle ${bundle.id} expired at ${iso(bundle.expiresAt)}: ask for a new one`);
   if (bundle.status !== "done") throw apiError(409, `bundle ${bundle.id} is ${bundle.status}, not done`);

@@ -1,10 +1,11 @@
-// GET /api/v1/csv/<report>?from_date&to_date: one CSV report, streamed from COLLECTOR_DB.
+// GET /api/v1/csv/<report>?from_date&to_date: one CSV report, streamed from COLLECTOR_DB. Row-level:
+// the admin secret, unless PUBLIC_ROW_EXPORTS opens it (docs/privacy.md).
 import { Hono } from "hono";
 import { CSV_DEFAULT_RANGE_DAYS, CsvQuerySchema, OSWL_TYPES_WITHOUT_CSV } from "../../schemas/csv";
 import { retentionConfig } from "../config";
 import { CSV_REPORT_IDS, csvFileName, csvReportChunks, csvStream, isCsvReportId } from "../csv";
 import { csvCoverageHeaders } from "../domain/retention";
-import { requireAdmin } from "../http/admin-auth";
+import { requireRowExportAccess } from "../http/admin-auth";
 import type { AppContext, AppEnv } from "../http/app-env";
 import { apiError } from "../http/errors";
 import { dayRangeOf, parseQuery } from "../http/query";
@@ -28,25 +29,18 @@ function csvRequest(c: AppContext) {
   return { report, range: dayRangeOf(parseQuery(c, CsvQuerySchema), CSV_DEFAULT_RANGE_DAYS) };
 }
 
-csv.get(
-  "/:report",
-  async (c, next) => {
-    // Contact details only for the admin secret; a wrong secret is refused rather than ignored.
-    if (c.req.header("authorization") !== undefined) return requireAdmin(c, next);
-    await next();
-  },
-  (c) => {
-    const { report, range } = csvRequest(c);
-    const contacts = c.req.header("authorization") !== undefined;
-    return new Response(csvStream(csvReportChunks(c.env, report, range, { contacts })), {
-      headers: {
-        "content-type": "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename=${csvFileName(report)}`,
-        "cache-control": "no-store",
-        "x-content-type-options": "nosniff",
-        // Raw rows may be deleted after RETENTION_DAYS: which days this report is complete for.
-        ...csvCoverageHeaders(report, range.from, retentionConfig(c.env).days, Date.now()),
-      },
-    });
-  },
-);
+csv.get("/:report", requireRowExportAccess, (c) => {
+  const { report, range } = csvRequest(c);
+  // Contact details only for the admin secret (a public answer, under PUBLIC_ROW_EXPORTS, has none).
+  const contacts = c.req.header("authorization") !== undefined;
+  return new Response(csvStream(csvReportChunks(c.env, report, range, { contacts })), {
+    headers: {
+      "content-type": "text/csv; charset=utf-8",
+      "content-disposition": `attachment; filename=${csvFileName(report)}`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+      // Raw rows may be deleted after RETENTION_DAYS: which days this report is complete for.
+      ...csvCoverageHeaders(report, range.from, retentionConfig(c.env).days, Date.now()),
+    },
+  });
+});
