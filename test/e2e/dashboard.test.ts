@@ -7,11 +7,12 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import { type Browser, type Page, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_SECRET_KEY } from "../../ui/src/lib/admin-secret";
 import type * as Api from "../../ui/src/lib/api";
 import type { HealthResponse } from "../../ui/src/lib/api";
 import { CHROMIUM_ARGS, chromiumFor } from "./chromium";
 import { UPGRADED, seed } from "./seed";
-import { type Complete, type RunningWorker, root, startWorker } from "./worker";
+import { type Complete, E2E_ADMIN_TOKEN, type RunningWorker, root, startWorker } from "./worker";
 
 type AdoptionReport = Complete<Api.AdoptionReport>;
 type InstallationsReport = Complete<Api.InstallationsReport>;
@@ -206,7 +207,15 @@ if (chromiumPath !== null) {
       expect(await page.locator('[data-testid^="csv-"]').count()).toBe(0);
       await page.goto(`${worker.origin}/reports`);
 
-      const probe = await fetch(`${worker.origin}${href}`);
+      // Row-level: without the admin secret a download is refused, and the page says why.
+      await page.getByTestId("csv-clusters").click();
+      expect(await page.getByTestId("download-refused").textContent()).toContain("PUBLIC_ROW_EXPORTS");
+      // With the secret this tab keeps (as the /admin page keeps it), every download sends it.
+      await page.evaluate(([key, secret]) => sessionStorage.setItem(key!, secret!), [ADMIN_SECRET_KEY, E2E_ADMIN_TOKEN]);
+      await page.goto(`${worker.origin}/reports`);
+      expect(await page.getByTestId("access-note").textContent()).toContain("This tab sends the admin secret");
+
+      const probe = await fetch(`${worker.origin}${href}`, { headers: { authorization: `Bearer ${E2E_ADMIN_TOKEN}` } });
       expect(probe.status).toBe(200);
       const expected = await probe.text();
       const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("csv-clusters").click()]);
@@ -255,8 +264,8 @@ if (chromiumPath !== null) {
     });
 
     it("logs no errors in the browser console", () => {
-      // The error-state test's 503 is the one expected failure.
-      expect(consoleErrors.filter((e) => !/503/.test(e))).toEqual([]);
+      // The error-state test's 503 and the download refused without the admin secret (403) are the expected failures.
+      expect(consoleErrors.filter((e) => !/\b(503|403)\b/.test(e))).toEqual([]);
     });
   });
 }

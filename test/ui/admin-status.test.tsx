@@ -4,7 +4,8 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/pr
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ADMIN_PAGES, DASHBOARD_PAGES, isDashboardPage } from "../../schemas/pages";
 import { type ServiceStatus, ServiceStatusSchema } from "../../schemas/status";
-import AdminStatus, { ADMIN_SECRET_KEY, bytesText } from "../../ui/src/pages/admin";
+import { ADMIN_SECRET_KEY } from "../../ui/src/lib/admin-secret";
+import AdminStatus, { bytesText } from "../../ui/src/pages/admin";
 
 const SECRET = "the-right-secret";
 

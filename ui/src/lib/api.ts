@@ -45,7 +45,8 @@ export class ApiError extends Error {
   }
 }
 
-async function messageOf(response: Response): Promise<string> {
+/** The API's message of an answer other than 2xx, else its status. */
+export async function messageOf(response: Response): Promise<string> {
   try {
     const body = (await response.json()) as { message?: unknown };
     if (typeof body.message === "string") return body.message;
@@ -73,10 +74,10 @@ export async function getJson<T>(url: string, init?: RequestInit): Promise<T> {
   return (await getDatedJson<T>(url, init)).data;
 }
 
-export function requestBundle(range: DateRange): Promise<BundleView> {
+export function requestBundle(range: DateRange, headers: Record<string, string> = {}): Promise<BundleView> {
   return getJson<BundleView>(apiUrl.bundles(), {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
+    headers: { "content-type": "application/json", accept: "application/json", ...headers },
     body: JSON.stringify({ from_date: range.from, to_date: range.to }),
   });
 }

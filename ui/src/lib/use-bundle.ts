@@ -11,15 +11,18 @@ const POLL_MS = 1000;
 
 export const isFinished = (bundle: BundleView) => bundle.status === "done" || bundle.status === "failed" || bundle.status === "expired";
 
-/** Asks for an all-reports bundle and follows its progress until it is done, failed or expired. */
-export function useBundle() {
+/**
+ * Asks for an all-reports bundle and follows its progress until it is done, failed or expired,
+ * sending `headers` (the admin secret: a bundle is row-level, as its CSV reports are).
+ */
+export function useBundle(headers: Record<string, string>) {
   const [state, setState] = useState<BundleState>({ state: "idle" });
   const id = state.state === "tracking" && !isFinished(state.bundle) ? state.bundle.id : null;
   useEffect(() => {
     if (id === null) return;
     let stopped = false;
     const timer = setTimeout(() => {
-      getJson<BundleView>(apiUrl.bundle(id)).then(
+      getJson<BundleView>(apiUrl.bundle(id), { headers: { accept: "application/json", ...headers } }).then(
         (bundle) => !stopped && setState({ state: "tracking", bundle }),
         (error: Error) => !stopped && setState({ state: "error", message: error.message }),
       );
@@ -31,7 +34,7 @@ export function useBundle() {
   }, [id, state]);
   const request = (range: DateRange) => {
     setState({ state: "requesting" });
-    requestBundle(range).then(
+    requestBundle(range, headers).then(
       (bundle) => setState({ state: "tracking", bundle }),
       (error: Error) =>
         setState({ state: "error", message: error instanceof ApiError && error.status === 429 ? `Too many bundles are being made: ${error.message}` : error.message }),

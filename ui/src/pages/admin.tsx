@@ -1,32 +1,13 @@
 // /admin: the service's status (GET /api/v1/admin/status) for operators. The admin secret is asked
-// for here and kept in this tab's sessionStorage only: sent as an Authorization header, never put in
-// a URL, gone when the tab closes or "Forget the secret" is pressed.
+// for here and kept in this tab only (lib/admin-secret.ts); the Reports page sends it too.
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { ADMIN_PAGES } from "../../../schemas/pages";
 import { DataTable } from "../components/data-table";
 import { Loading, ServiceUnavailable } from "../components/status";
+import { storedSecret, storeSecret, secretHeaders } from "../lib/admin-secret";
 import { ApiError, type ServiceStatus, apiUrl, getJson } from "../lib/api";
 import { useTitle } from "../lib/use-title";
-
-export const ADMIN_SECRET_KEY = "edgestats.admin-secret";
-
-function storedSecret(): string | null {
-  try {
-    return sessionStorage.getItem(ADMIN_SECRET_KEY);
-  } catch {
-    return null;
-  }
-}
-
-function storeSecret(secret: string | null) {
-  try {
-    if (secret === null) sessionStorage.removeItem(ADMIN_SECRET_KEY);
-    else sessionStorage.setItem(ADMIN_SECRET_KEY, secret);
-  } catch {
-    // Storage refused (a private window's policy): the secret lives as long as the page.
-  }
-}
 
 /** `2026-03-03T14:05:09.000Z` as `2026-03-03 14:05 UTC`; null as a dash. */
 export const timeText = (iso: string | null | undefined) => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : "—");
@@ -216,7 +197,7 @@ function SecretForm({ onSecret, refused }: { onSecret: (secret: string) => void;
         <input type="password" name="admin-secret" autocomplete="off" value={value} onInput={(e) => setValue((e.target as HTMLInputElement).value)} />
       </label>{" "}
       <button type="submit">Show status</button>
-      <p class="hint">Kept in this tab only (sessionStorage) and sent as an Authorization header.</p>
+      <p class="hint">Kept in this tab only (sessionStorage) and sent as an Authorization header, here and with the Reports page's downloads.</p>
     </form>
   );
 }
@@ -240,7 +221,7 @@ export default function AdminStatus() {
     if (secret === null) return;
     let current = true;
     setShown({ state: "loading" });
-    getJson<ServiceStatus>(apiUrl.adminStatus(), { headers: { accept: "application/json", authorization: `Bearer ${secret}` }, cache: "no-store" }).then(
+    getJson<ServiceStatus>(apiUrl.adminStatus(), { headers: { accept: "application/json", ...secretHeaders(secret) }, cache: "no-store" }).then(
       (status) => current && setShown({ state: "ok", status }),
       (error: Error) => {
         if (!current) return;
