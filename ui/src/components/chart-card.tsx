@@ -1,8 +1,9 @@
 import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
-import { type Table, csvDataUrl } from "../lib/csv";
+import type { Table } from "../lib/csv";
 import { asOfText } from "../lib/freshness";
 import { DataTable } from "./data-table";
+import { DownloadsHead } from "./downloads-head";
 
 interface Props {
   id: string;
@@ -25,20 +26,11 @@ export function ChartCard({ id, title, table, jsonUrl, caption, asOf, empty: emp
   const empty = table.rows.length === 0;
   return (
     <section class="card" aria-labelledby={`${id}-title`} data-testid={`chart-${id}`}>
-      <header class="card-head">
-        <h2 id={`${id}-title`}>{title}</h2>
-        <div class="card-actions">
-          <button type="button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)} disabled={empty}>
-            {asTable ? "Chart" : "Table"}
-          </button>
-          <a href={csvDataUrl(table)} download={`${id}.csv`}>
-            CSV
-          </a>
-          <a href={jsonUrl} download={`${id}.json`} type="application/json">
-            JSON
-          </a>
-        </div>
-      </header>
+      <DownloadsHead id={id} title={title} table={table} jsonUrl={jsonUrl}>
+        <button type="button" aria-pressed={asTable} onClick={() => setAsTable(!asTable)} disabled={empty}>
+          {asTable ? "Chart" : "Table"}
+        </button>
+      </DownloadsHead>
       {caption && <p class="caption">{caption}</p>}
       {empty ? <p class="empty">{emptyText}</p> : asTable ? <DataTable table={table} caption={title} /> : children}
       {asOf !== undefined && (

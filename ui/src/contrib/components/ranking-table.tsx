@@ -1,7 +1,8 @@
 import type { ComponentChildren } from "preact";
 import { useMemo, useState } from "preact/hooks";
-import { type Table, csvDataUrl } from "../../lib/csv";
+import type { Table } from "../../lib/csv";
 import { PAGE_SIZES, type PageSize, type Row, type SortOrder, pageOf, searchRows, sortRows } from "../lib/ranking";
+import { DownloadsHead } from "../../components/downloads-head";
 
 export interface Column<R> {
   key: string;
@@ -52,17 +53,7 @@ export function RankingTable<R extends Row>({ id, title, rows, columns, noun, pl
   };
   return (
     <section class="card ranking" aria-labelledby={`${id}-title`} data-testid={`table-${id}`}>
-      <header class="card-head">
-        <h2 id={`${id}-title`}>{title}</h2>
-        <div class="card-actions">
-          <a href={csvDataUrl(table)} download={`${id}.csv`}>
-            CSV
-          </a>
-          <a href={jsonUrl} download={`${id}.json`} type="application/json">
-            JSON
-          </a>
-        </div>
-      </header>
+      <DownloadsHead id={id} title={title} table={table} jsonUrl={jsonUrl} />
       {rows.length === 0 ? (
         <p class="empty">{empty}</p>
       ) : (

@@ -1,8 +1,9 @@
 // What the report pages share: their heading, cards of tables with CSV and JSON downloads, links
 // to people and companies, and figures.
 import type { ComponentChildren } from "preact";
-import { type Table, csvDataUrl } from "../../lib/csv";
+import type { Table } from "../../lib/csv";
 import { useTitle } from "../../lib/use-title";
+import { DownloadsHead } from "../../components/downloads-head";
 import { reportPaths } from "./paths";
 import "./reports.css";
 
@@ -69,17 +70,7 @@ export function TableCard({ id, title, table, cells, jsonUrl, caption, empty, cl
   const rows = cells ?? table.rows;
   return (
     <section class={`card ${extra ?? ""}`} aria-labelledby={`${id}-title`} data-testid={`table-${id}`}>
-      <header class="card-head">
-        <h2 id={`${id}-title`}>{title}</h2>
-        <div class="card-actions">
-          <a href={csvDataUrl(table)} download={`${id}.csv`}>
-            CSV
-          </a>
-          <a href={jsonUrl} download={`${id}.json`} type="application/json">
-            JSON
-          </a>
-        </div>
-      </header>
+      <DownloadsHead id={id} title={title} table={table} jsonUrl={jsonUrl} />
       {caption && <p class="caption">{caption}</p>}
       {rows.length === 0 ? (
         <p class="empty">{empty}</p>
