@@ -50,6 +50,12 @@ const storeLogs = (uid: string, logs: [id: number, receivedAt: number][]) =>
     ),
   );
 
+/** An hour before and an hour after the cutoff of RETENTION_DAYS=30 at `now` (00:00 UTC of its first kept day). */
+function aroundCutoff(now: number) {
+  const cutoff = Date.parse(`${addDays(dayOf(now), -30)}T00:00:00Z`);
+  return { old: cutoff - 3_600_000, recent: cutoff + 3_600_000 };
+}
+
 const logIds = async (uid: string) =>
   (await env.COLLECTOR_DB.prepare("SELECT external_id AS id FROM action_logs WHERE master_node_uid = ? ORDER BY external_id").bind(uid).all<{ id: number }>()).results.map(
     (r) => r.id,
@@ -283,16 +289,8 @@ describe("retention of raw rows, run by the hourly job", () => {
 
   it("keeps a newer action log stored with a lower id than older ones", async () => {
     const now = Date.now();
-    const cutoff = Date.parse(`${addDays(dayOf(now), -30)}T00:00:00Z`);
-    const [old, recent] = [cutoff - 3_600_000, cutoff + 3_600_000];
-    await storeLogs("ret-order", [
-      [1, old],
-      [2, recent],
-      [3, old],
-      [4, old],
-      [5, recent],
-      [6, now],
-    ]);
+    const { old, recent } = aroundCutoff(now);
+    await storeLogs("ret-order", [[1, old], [2, recent], [3, old], [4, old], [5, recent], [6, now]]);
     const run = await runHourly({ RETENTION_DAYS: "30" }, now);
     expect(run).toMatchObject({ actionLogsThroughId: 4, deleted: { action_logs: 3 }, stopped: "done" });
     expect(await logIds("ret-order")).toEqual([2, 5, 6]);
@@ -300,19 +298,9 @@ describe("retention of raw rows, run by the hourly job", () => {
 
   it("keeps an older action log stored above the boundary, behind a newer one, until a later run's boundary passes it", async () => {
     const now = Date.now();
-    const cutoff = Date.parse(`${addDays(dayOf(now), -30)}T00:00:00Z`);
+    const { old, recent } = aroundCutoff(now);
     // The logs 3 to 5 are stored in the hour after the cutoff, then 6 with an older time.
-    const [old, recent] = [cutoff - 3_600_000, cutoff + 3_600_000];
-    await storeLogs("ret-late", [
-      [1, old],
-      [2, old],
-      [3, recent],
-      [4, recent],
-      [5, recent],
-      [6, old],
-      [7, now],
-      [8, now],
-    ]);
+    await storeLogs("ret-late", [[1, old], [2, old], [3, recent], [4, recent], [5, recent], [6, old], [7, now], [8, now]]);
     const first = await runHourly({ RETENTION_DAYS: "30" }, now);
     expect(first).toMatchObject({ actionLogsThroughId: 2, deleted: { action_logs: 2 } });
     expect(await logIds("ret-late")).toEqual([3, 4, 5, 6, 7, 8]);
