@@ -8,11 +8,14 @@
 // same shape where drizzle builds it; after each kind of row, sqlite3's `dbstat` gives the pages
 // of every table and its indexes. Bytes per row = (pages after − pages before) × page size / rows
 // added, so the schema and the first pages do not count. D1's own `meta.rows_written` of the same
-// statements is recorded too (what D1 bills). The Installation object's own table is measured the
-// same way in a plain SQLite file, which is what a SQLite-backed Durable Object stores.
+// statements is recorded too (what D1 bills). The Installation object's memory of stored action-log
+// ids (action_log_ranges) is measured the same way in a plain SQLite file, which is what a
+// SQLite-backed Durable Object stores, per id rather than per row: once with no two ids
+// consecutive (a range per id, the most it takes), once in runs of 100 with a gap between them.
 //
 // Writes bench/lib/row-bytes.json (read by bench/lib/capacity-costs.mjs) and the section
-// `bench:row-bytes` of bench/RESULTS.md. Environment: ROW_BYTES_SCALE (1) multiplies every count.
+// `bench:row-bytes` of bench/RESULTS.md. Environment: ROW_BYTES_SCALE (1) multiplies every count;
+// BENCH_OUT (bench/RESULTS.md) and BENCH_OUT_JSON (bench/lib/row-bytes.json) write elsewhere.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -26,14 +29,14 @@ import { OSWL_TYPES, actionLog, oswlItem, rollupSummary } from "./lib/row-sample
 import { openDatabases, seedInstallations } from "./lib/rollup-db.mjs";
 
 const CONFIG = path.join(root, "wrangler.toml");
-const OUT_JSON = path.join(root, "bench/lib/row-bytes.json");
-const OUT_MD = path.join(root, "bench/RESULTS.md");
+const OUT_JSON = path.resolve(root, process.env.BENCH_OUT_JSON ?? "bench/lib/row-bytes.json");
+const OUT_MD = path.resolve(root, process.env.BENCH_OUT ?? "bench/RESULTS.md");
 const SCALE = Number(process.env.ROW_BYTES_SCALE ?? 1);
 const COUNTS = {
   structures: Math.round(10_000 * SCALE),
   actionLogsPerShape: Math.round(20_000 * SCALE),
   oswlPerType: Math.round(5_000 * SCALE),
-  actionLogKeys: Math.round(100_000 * SCALE),
+  actionLogIds: Math.round(100_000 * SCALE),
 };
 const SEED = 20261127;
 const ACTION_LOGS_PER_STATEMENT = 100;
@@ -60,9 +63,11 @@ function rollupInstallationsSql() {
 const INSERT_ACTION_LOGS = workerSql("worker/db/collector.ts", "INSERT_ACTION_LOGS");
 const UPSERT_OSWL = workerSql("worker/db/collector.ts", "UPSERT_OSWL");
 const UPSERT_ROLLUP = rollupInstallationsSql();
-const ACTION_LOG_KEYS_TABLE = readFileSync(path.join(root, "worker/db/installation-state.ts"), "utf8").match(
-  /`(CREATE TABLE action_log_keys[^`]*)`/,
+const ACTION_LOG_RANGES_TABLE = readFileSync(path.join(root, "worker/db/installation-state.ts"), "utf8").match(
+  /`(CREATE TABLE action_log_ranges[^`]*)`/,
 )?.[1];
+/** Ids per run in the second shape of the object's memory, one id missing between runs. */
+const RUN = 100;
 // upsertInstallationStructure builds this with drizzle (worker/db/collector.ts): the same columns
 // and conflict target, written out.
 const REPOST_STRUCTURE = `
@@ -244,18 +249,32 @@ async function main() {
       await proxy.dispose();
     }
 
-    // The Installation object's dedup memory (its own SQLite): one key per stored action log.
+    // The Installation object's dedup memory (its own SQLite): ranges of stored action-log ids,
+    // inserted in ascending order as a master's ids mostly come. Per id, not per row.
     const objectFile = path.join(dir, "installation-object.sqlite");
-    if (!ACTION_LOG_KEYS_TABLE) throw new Error("action_log_keys was not found in worker/db/installation-state.ts");
-    execFileSync("sqlite3", [objectFile, `${ACTION_LOG_KEYS_TABLE};`]);
-    results.actionLogKey = await measure(objectFile, ["action_log_keys"], COUNTS.actionLogKeys, async () => {
-      execFileSync("sqlite3", [
-        objectFile,
-        `WITH RECURSIVE k(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM k WHERE n < ${COUNTS.actionLogKeys})
-         INSERT INTO action_log_keys (external_id) SELECT n FROM k;`,
-      ]);
-      return null;
-    });
+    if (!ACTION_LOG_RANGES_TABLE) throw new Error("action_log_ranges was not found in worker/db/installation-state.ts");
+    const rangesOf = (file, ranges, idsPerRange, rangeSql) =>
+      measure(file, ["action_log_ranges"], ranges * idsPerRange, async () => {
+        execFileSync("sqlite3", [
+          file,
+          `WITH RECURSIVE k(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM k WHERE n < ${ranges - 1})
+           INSERT INTO action_log_ranges (lo, hi) SELECT ${rangeSql} FROM k;`,
+        ]);
+        return null;
+      });
+    // Ids 1, 3, 5 …: a range of one id each.
+    execFileSync("sqlite3", [objectFile, `${ACTION_LOG_RANGES_TABLE};`]);
+    results.actionLogKey = {
+      ...(await rangesOf(objectFile, COUNTS.actionLogIds, 1, "2 * n + 1, 2 * n + 1")),
+      shape: "action_log_ranges, no two ids consecutive (a range per id, the most it takes)",
+    };
+    // Ids 1 … 100, 102 … 201, …: a range per run.
+    const runsFile = path.join(dir, "installation-object-runs.sqlite");
+    execFileSync("sqlite3", [runsFile, `${ACTION_LOG_RANGES_TABLE};`]);
+    results.actionLogKeyInRuns = {
+      ...(await rangesOf(runsFile, Math.ceil(COUNTS.actionLogIds / RUN), RUN, `n * ${RUN + 1} + 1, n * ${RUN + 1} + ${RUN}`)),
+      shape: `action_log_ranges, runs of ${RUN} consecutive ids with a gap between runs`,
+    };
 
     const report = {
       startedAt: startedAt.toISOString(),
@@ -311,7 +330,12 @@ function renderRowBytes(report) {
       ),
     ),
     row("roll-up summary of an installation", "rollup_installations (ANALYTIC_DB)", r.rollupInstallation),
-    row("dedup key of a stored action log", "action_log_keys (the Installation object's SQLite)", r.actionLogKey, "not D1: the object's own storage"),
+    row(
+      "dedup memory of a stored action log, no two ids consecutive (per id)",
+      "action_log_ranges (the Installation object's SQLite)",
+      r.actionLogKey,
+      `not D1: the object's own storage; a range per id, the most it takes. In runs of ${RUN}: ${f2(r.actionLogKeyInRuns.bytesPerRow)} B per id`,
+    ),
     "",
     `Local D1's time for one write transaction (median, through wrangler's proxy, one statement per batch): a re-posted structure ${f2(r.structureRepost.localTransactionMs)} ms, 100 action logs ${f2(r.actionLog_http_request.localTransactionMs)} ms. Production D1 also replicates every write durably before it answers; these are not its figures.`,
     "",

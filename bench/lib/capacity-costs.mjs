@@ -35,7 +35,8 @@ export const COSTS = {
   actionLogKeyBytes: {
     value: rb.actionLogKey.bytesPerRow,
     unit: "bytes per stored action log",
-    source: `${ROW_BYTES}: action_log_keys in the Installation object's SQLite`,
+    // Runs before the ranges measured one action_log_keys row per id, and say no shape.
+    source: `${ROW_BYTES}: ${rb.actionLogKey.shape ?? "action_log_keys, one row per id (what the objects stored before action_log_ranges)"}, in the Installation object's SQLite`,
   },
   contribRecordBytes: {
     value: 2_613_051_392 / 1_000_000,

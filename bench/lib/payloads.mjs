@@ -157,11 +157,12 @@ const ACTIONS = [
 /**
  * The action_logs request of installation `uid`'s batch `batchNo`: BATCH_SIZE http_request records
  * with external ids batchNo*BATCH_SIZE+1 … (batchNo+1)*BATCH_SIZE, so no two batches share a key.
+ * With `stride` s, the ids are s apart, from batchNo*BATCH_SIZE*s+1: no two consecutive when s > 1.
  */
-export function actionLogsRequest(uid, batchNo) {
-  const first = batchNo * BATCH_SIZE + 1;
+export function actionLogsRequest(uid, batchNo, stride = 1) {
+  const first = batchNo * BATCH_SIZE * stride + 1;
   const records = Array.from({ length: BATCH_SIZE }, (_, i) => {
-    const id = first + i;
+    const id = first + i * stride;
     const [group, name] = ACTIONS[id % ACTIONS.length];
     const second = String(id % 60).padStart(2, "0");
     return {

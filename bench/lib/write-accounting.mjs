@@ -23,7 +23,7 @@ const TOKEN_HEADER = "x-installation-token";
 function phases(tokens) {
   const fleet = Array.from({ length: FLEET }, (_, i) => uidOf("fleet", i));
   const withToken = (uid) => (tokens[uid] ? { [TOKEN_HEADER]: tokens[uid] } : {});
-  const logs = (uid, batchNo) => ["/api/v1/action_logs/", actionLogsRequest(uid, batchNo), withToken(uid)];
+  const logs = (uid, batchNo, stride = 1) => ["/api/v1/action_logs/", actionLogsRequest(uid, batchNo, stride), withToken(uid)];
   const structure = (uid, seq) => ["/api/v1/installation_structure/", structureRequest(uid, seq), withToken(uid)];
   return [
     { name: "first-structures", title: "first contact: a structure", requests: () => fleet.map((uid) => structure(uid, 0)), status: 201 },
@@ -31,6 +31,14 @@ function phases(tokens) {
     { name: "fleet-structures", title: "fleet: structure updates", requests: () => [2, 3].flatMap((seq) => fleet.map((uid) => structure(uid, seq))), status: 200 },
     { name: "fleet-logs", title: "fleet: action-log batches, new ids", requests: () => [0, 1].flatMap((b) => fleet.map((uid) => logs(uid, b))), status: 200, logs: "added" },
     { name: "fleet-reposts", title: "fleet: re-posted batches (all `existed`)", requests: () => [0, 1].flatMap((b) => fleet.map((uid) => logs(uid, b))), status: 200, logs: "existed" },
+    {
+      // Ids 2,001, 2,003 … 2,199: none next to another, nor to the batches above (1 … 200).
+      name: "fleet-scattered-logs",
+      title: "fleet: action-log batches, new ids of which no two are consecutive",
+      requests: () => fleet.map((uid) => logs(uid, 10, 2)),
+      status: 200,
+      logs: "added",
+    },
     {
       name: "first-logs",
       title: "first contact: an action-log batch",

@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import { NEIGHBOUR_RANGES, STORED_RANGES } from "../../worker/db/action-log-ids";
 import type { Installation } from "../../worker/durable/installation";
 import { count, freshUid, httpRequestLog, nailgunTaskLog, postJson } from "./helpers";
 
@@ -37,6 +38,26 @@ async function countD1Calls(uid: string): Promise<string[]> {
   });
   return calls;
 }
+
+/** Sums the rows written by the statements the object runs on its action-log tables from now on. */
+async function countIdRowsWritten(uid: string): Promise<() => number> {
+  const cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = [];
+  await runInDurableObject(stub(uid), (_: Installation, state) => {
+    const sql = state.storage.sql;
+    const exec = sql.exec.bind(sql);
+    sql.exec = ((query: string, ...bindings: unknown[]) => {
+      const cursor = exec(query, ...bindings);
+      if (/action_log_(ranges|keys)/.test(query)) cursors.push(cursor);
+      return cursor;
+    }) as typeof sql.exec;
+  });
+  return () => cursors.reduce((n, c) => n + c.rowsWritten, 0);
+}
+
+const storedRanges = (uid: string) =>
+  runInDurableObject(stub(uid), (_: Installation, state) =>
+    state.storage.sql.exec<{ lo: number; hi: number }>("SELECT lo, hi FROM action_log_ranges ORDER BY lo").toArray(),
+  );
 
 describe("POST action_logs", () => {
   afterEach(async () => {
@@ -119,7 +140,7 @@ describe("POST action_logs", () => {
     const uid = freshUid();
     await post(range(1, 5).map((i) => httpRequestLog(uid, i)));
     await runInDurableObject(stub(uid), (_: Installation, state) => {
-      state.storage.sql.exec("DELETE FROM action_log_keys");
+      state.storage.sql.exec("DELETE FROM action_log_ranges");
     });
     expect(statusCounts(await post(range(1, 6).map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 5, added: 1 });
     expect(await count("action_logs", uid)).toBe(6);
@@ -161,5 +182,120 @@ describe("POST action_logs", () => {
     const calls = await countD1Calls(uid);
     expect(statusCounts(await post(range(1, 100).map((i) => httpRequestLog(uid, i))))).toEqual({ added: 100 });
     expect(calls).toEqual(["prepare", "batch(1)"]);
+  });
+});
+
+describe("the object's memory of stored action-log ids", () => {
+  it("remembers a batch of 100 consecutive new ids in one row, extends it with the next batch in one row written, and writes none for a re-send", async () => {
+    const uid = freshUid("ranges");
+    const written = await countIdRowsWritten(uid);
+    expect(statusCounts(await post(range(1, 100).map((i) => httpRequestLog(uid, i))))).toEqual({ added: 100 });
+    expect(written()).toBe(1);
+    expect(statusCounts(await post(range(101, 100).map((i) => httpRequestLog(uid, i))))).toEqual({ added: 100 });
+    expect(written()).toBe(2);
+    const calls = await countD1Calls(uid);
+    expect(statusCounts(await post(range(1, 200).reverse().map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 200 });
+    expect(calls).toEqual([]);
+    expect(written()).toBe(2);
+    expect(await storedRanges(uid)).toEqual([{ lo: 1, hi: 200 }]);
+  });
+
+  it("answers a batch straddling stored and new ids: the stored ones existed without reaching D1, the new ones added", async () => {
+    const uid = freshUid("ranges");
+    await post(range(1, 100).map((i) => httpRequestLog(uid, i)));
+    // Only the object's memory knows 1 … 100 now: were they sent to D1, they would be stored again.
+    await env.COLLECTOR_DB.prepare("DELETE FROM action_logs WHERE master_node_uid = ?").bind(uid).run();
+    const results = await post(range(51, 100).map((i) => httpRequestLog(uid, i)));
+    expect(results.filter((r) => r.status === "existed").map((r) => r.external_id)).toEqual(range(51, 50));
+    expect(results.filter((r) => r.status === "added").map((r) => r.external_id)).toEqual(range(101, 50));
+    expect(await count("action_logs", uid)).toBe(50);
+    expect(await storedRanges(uid)).toEqual([{ lo: 1, hi: 150 }]);
+  });
+
+  it("fills gaps and takes ids out of order, merging the ranges they join", async () => {
+    const uid = freshUid("ranges");
+    await post([...range(1, 10), ...range(21, 10), ...range(41, 10)].map((i) => httpRequestLog(uid, i)));
+    expect(await storedRanges(uid)).toEqual([{ lo: 1, hi: 10 }, { lo: 21, hi: 30 }, { lo: 41, hi: 50 }]);
+    const results = await post([...range(11, 30)].reverse().map((i) => httpRequestLog(uid, i)));
+    expect(statusCounts(results)).toEqual({ added: 20, existed: 10 });
+    expect(await storedRanges(uid)).toEqual([{ lo: 1, hi: 50 }]);
+  });
+
+  it("writes one row per id when no two ids are consecutive, and answers them existed when re-sent", async () => {
+    const uid = freshUid("ranges");
+    const ids = range(0, 100).map((i) => 2001 + 2 * i);
+    const written = await countIdRowsWritten(uid);
+    expect(statusCounts(await post(ids.map((i) => httpRequestLog(uid, i))))).toEqual({ added: 100 });
+    expect(written()).toBe(100);
+    expect(statusCounts(await post(ids.map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 100 });
+    expect(written()).toBe(100);
+    // The ids between them join the ranges: 99 of them swallowed, the first one grown.
+    expect(statusCounts(await post(range(2001, 199).map((i) => httpRequestLog(uid, i))))).toEqual({ added: 99, existed: 100 });
+    expect(await storedRanges(uid)).toEqual([{ lo: 2001, hi: 2199 }]);
+  });
+
+  it("remembers ids at both ends of the safe-integer range", async () => {
+    const uid = freshUid("ranges");
+    const { MIN_SAFE_INTEGER: min, MAX_SAFE_INTEGER: max } = Number;
+    const ids = [min, min + 1, -1, 0, max - 1, max];
+    expect(statusCounts(await post(ids.map((i) => httpRequestLog(uid, i))))).toEqual({ added: 6 });
+    expect(await storedRanges(uid)).toEqual([{ lo: min, hi: min + 1 }, { lo: -1, hi: 0 }, { lo: max - 1, hi: max }]);
+    const calls = await countD1Calls(uid);
+    expect(statusCounts(await post([...ids, min + 2, max - 2].map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 6, added: 2 });
+    expect(calls).toEqual(["prepare", "batch(1)"]);
+    expect(await storedRanges(uid)).toEqual([{ lo: min, hi: min + 2 }, { lo: -1, hi: 0 }, { lo: max - 2, hi: max }]);
+  });
+
+  it("adds each id once when two batches with overlapping ids arrive at once", async () => {
+    const uid = freshUid("ranges");
+    const [first, second] = await Promise.all([
+      post(range(1, 100).map((i) => httpRequestLog(uid, i))),
+      post(range(51, 100).map((i) => httpRequestLog(uid, i))),
+    ]);
+    const answers = [...first!, ...second!];
+    const added = answers.filter((r) => r.status === "added").map((r) => r.external_id);
+    expect(added.sort((a, b) => a - b)).toEqual(range(1, 150));
+    expect(statusCounts(answers)).toEqual({ added: 150, existed: 50 });
+    expect(await count("action_logs", uid)).toBe(150);
+    expect(await storedRanges(uid)).toEqual([{ lo: 1, hi: 150 }]);
+  });
+
+  it("answers ids of the legacy table, one row per id, existed without a D1 call, and does not write it", async () => {
+    const uid = freshUid("legacy");
+    await post([httpRequestLog(uid, 500)]);
+    // An object from before the ranges: its ids one row each in action_log_keys.
+    await runInDurableObject(stub(uid), (_: Installation, state) => {
+      state.storage.sql.exec("DELETE FROM action_log_ranges");
+      state.storage.sql.exec("INSERT INTO action_log_keys (external_id) SELECT value FROM json_each(?)", JSON.stringify([...range(1, 100), 500]));
+    });
+    const calls = await countD1Calls(uid);
+    expect(statusCounts(await post([...range(1, 100), 500].map((i) => httpRequestLog(uid, i))))).toEqual({ existed: 101 });
+    expect(calls).toEqual([]);
+
+    const written = await countIdRowsWritten(uid);
+    const results = await post(range(51, 100).map((i) => httpRequestLog(uid, i)));
+    expect(results.filter((r) => r.status === "added").map((r) => r.external_id)).toEqual(range(101, 50));
+    expect(written()).toBe(1);
+    expect(await storedRanges(uid)).toEqual([{ lo: 101, hi: 150 }]);
+    const legacy = await runInDurableObject(stub(uid), (_: Installation, state) =>
+      state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM action_log_keys").one().n,
+    );
+    expect(legacy).toBe(101);
+  });
+
+  it("looks ids up with index seeks on both tables, not scans", async () => {
+    const uid = freshUid("ranges");
+    await post(range(1, 10).map((i) => httpRequestLog(uid, i)));
+    const plans = await runInDurableObject(stub(uid), (_: Installation, state) => {
+      const plan = (query: string, ...bindings: unknown[]) =>
+        state.storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`, ...bindings).toArray().map((r) => r.detail);
+      return { stored: plan(STORED_RANGES, "[[1,5]]", "[1,2,3,4,5]"), neighbours: plan(NEIGHBOUR_RANGES, "[[1,5]]") };
+    });
+    for (const steps of [plans.stored, plans.neighbours]) {
+      expect(steps).toContain("SEARCH r USING PRIMARY KEY (lo>? AND lo<?)");
+      expect(steps).toContain("SEARCH f USING PRIMARY KEY (lo<?)");
+      expect(steps.join("\n")).not.toMatch(/SCAN (r|f|action_log)/);
+    }
+    expect(plans.stored.join("\n")).toMatch(/SEARCH action_log_keys USING PRIMARY KEY \(external_id=\?\)/);
   });
 });

@@ -71,7 +71,8 @@ describe("DELETE /api/v1/installation", () => {
   it("deletes the installation's rows and its object's state, and answers with a receipt", async () => {
     const { uid, token } = await installationWithData();
     expect(await releaseDays(uid)).toBe(2);
-    expect(await objectRows(uid)).toMatchObject({ identity: 1, action_log_keys: 3 });
+    // Ids 1, 2 and 3 are one range.
+    expect(await objectRows(uid)).toMatchObject({ identity: 1, action_log_ranges: 1, action_log_keys: 0 });
 
     const before = Date.now();
     const res = await deleteCall(uid, token);
@@ -119,7 +120,20 @@ describe("DELETE /api/v1/installation", () => {
     const rows = await installationRows(uid);
     expect(rows.installation_structures).toHaveLength(1);
     expect(rows.installation_structures?.[0]).toMatchObject({ modification_date: null, trust: "unverified" });
-    expect(await objectRows(uid)).toMatchObject({ identity: 1, action_log_keys: 1 });
+    expect(await objectRows(uid)).toMatchObject({ identity: 1, action_log_ranges: 1 });
+  });
+
+  it("counts in the receipt every remembered id, of the ranges and of the legacy table, not rows", async () => {
+    const { uid, token } = await installationWithData();
+    await postJson("/api/v1/action_logs/", { action_logs: [10, 11, 20].map((i) => httpRequestLog(uid, i)) }, { [TOKEN_HEADER]: token });
+    // An object from before the ranges kept its ids one row each.
+    await runInDurableObject(objectOf(uid), (_: Installation, state) => {
+      state.storage.sql.exec("INSERT INTO action_log_keys (external_id) VALUES (100), (101)");
+    });
+    expect(await objectRows(uid)).toMatchObject({ action_log_ranges: 3, action_log_keys: 2 });
+    const receipt = DeletionReceiptSchema.parse(await (await deleteCall(uid, token)).json());
+    expect(receipt.deleted.installation_object.action_log_ids).toBe(3 + 2 + 1 + 2);
+    expect(Object.values(await objectRows(uid)).every((n) => n === 0)).toBe(true);
   });
 
   it("refuses a wrong token with 403 naming it, and deletes nothing", async () => {

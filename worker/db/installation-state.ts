@@ -1,5 +1,6 @@
 // The Installation Durable Object's own SQLite storage: identity, dedup memory and quotas.
 import type { IdentityState } from "../domain/identity";
+import { COUNT_ACTION_LOG_IDS } from "./action-log-ids";
 import { QUOTA_MIGRATION } from "./quota-state";
 
 export const INSTALLATION_MIGRATIONS = [
@@ -21,6 +22,8 @@ export const INSTALLATION_MIGRATIONS = [
      key BLOB NOT NULL,
      created_at INTEGER NOT NULL
    )`,
+  // Stored action-log ids as ranges; action_log_keys, one row per id, is only read (see action-log-ids.ts).
+  `CREATE TABLE action_log_ranges (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, CHECK (hi >= lo)) WITHOUT ROWID`,
 ];
 
 /** Applies the statements of `migrations` that this object's storage has not seen yet. */
@@ -33,22 +36,7 @@ export function migrateObjectStorage(sql: SqlStorage, migrations: readonly strin
   });
 }
 
-export function findStoredActionLogIds(sql: SqlStorage, externalIds: readonly number[]): Set<number> {
-  if (externalIds.length === 0) return new Set();
-  const rows = sql.exec<{ external_id: number }>(
-    `SELECT external_id FROM action_log_keys WHERE external_id IN (SELECT value FROM json_each(?))`,
-    JSON.stringify(externalIds),
-  );
-  return new Set(rows.toArray().map((r) => r.external_id));
-}
-
-export function rememberActionLogIds(sql: SqlStorage, externalIds: readonly number[]): void {
-  if (externalIds.length === 0) return;
-  sql.exec(
-    `INSERT OR IGNORE INTO action_log_keys (external_id) SELECT value FROM json_each(?)`,
-    JSON.stringify(externalIds),
-  );
-}
+export { findStoredActionLogIds, rememberActionLogIds } from "./action-log-ids";
 
 export interface StoredIdentity extends Omit<IdentityState, "presentedIssuedAt"> {
   firstSeen: number | null;
@@ -134,7 +122,7 @@ export function countObjectState(sql: SqlStorage): ObjectStateCounts {
       `SELECT (SELECT count(*) FROM identity) AS identity,
               (SELECT count(*) FROM identity WHERE bound_hash IS NOT NULL) AS bound,
               (SELECT count(*) FROM token_key) AS token_key,
-              (SELECT count(*) FROM action_log_keys) AS action_log_ids,
+              ${COUNT_ACTION_LOG_IDS} AS action_log_ids,
               (SELECT count(*) FROM quota_windows) AS quota_windows`,
     )
     .one();
