@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ActionLog, ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
+import type { ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
 import { generateTokenKey, importTokenKey, issuedAtOf, issueInstallationToken, sha256Hex } from "../crypto";
 import {
@@ -29,7 +29,7 @@ import {
   saveTokenKey,
 } from "../db/installation-state";
 import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
-import { planActionLogs, settleActionLogs } from "../domain/action-logs";
+import { type ActionLogBatch, planActionLogs, settleActionLogs } from "../domain/action-logs";
 import { decideDeletion, decideIdentity, type DeletionRefusal, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
 import { consumeQuota, DAY_MS, MINUTE_MS, type QuotaWindow, quotaNeedsSaving } from "../domain/rate";
@@ -130,22 +130,22 @@ export class Installation extends DurableObject<Env> {
     );
   }
 
-  /** `logs` are unique by external_id and all belong to the installation. */
+  /** The batch's ids are unique and its logs all belong to the installation. */
   async storeActionLogs(
     context: WriteContext,
-    logs: ActionLog[],
+    batch: ActionLogBatch,
   ): Promise<Guarded<{ external_id: number; status: ActionLogStatus }[]>> {
-    return this.guarded(context, logs.length, async (trust) => {
-      const stored = this.fresh ? new Set<number>() : findStoredActionLogIds(this.ctx.storage.sql, logs.map((l) => l.external_id));
-      const plan = planActionLogs(logs, stored);
+    return this.guarded(context, batch.ids.length, async (trust) => {
+      const stored = this.fresh ? new Set<number>() : findStoredActionLogIds(this.ctx.storage.sql, batch.ids);
+      const plan = planActionLogs(batch, stored);
       let inserted: Set<number> | "failed";
       try {
-        inserted = await insertActionLogs(this.env.COLLECTOR_DB, context.uid, plan.toStore, trust, Date.now());
+        inserted = await insertActionLogs(this.env.COLLECTOR_DB, context.uid, plan.toStore.rows, trust, Date.now());
       } catch (error) {
         console.error("action_logs insert failed", context.uid, error);
         inserted = "failed";
       }
-      if (inserted !== "failed") rememberActionLogIds(this.storage(), plan.toStore.map((l) => l.external_id));
+      if (inserted !== "failed") rememberActionLogIds(this.storage(), plan.toStore.ids);
       return [...settleActionLogs(plan, inserted)].map(([external_id, status]) => ({ external_id, status }));
     });
   }
