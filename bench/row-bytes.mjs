@@ -206,7 +206,9 @@ async function main() {
           const f = facts[s % facts.length];
           const first = (shape === "http_request" ? 0 : 1_000_000) + Math.floor(s / facts.length) * per + 1;
           const logs = Array.from({ length: per }, (_, i) => actionLog(shape, first + i));
-          statements.push(collector.prepare(INSERT_ACTION_LOGS).bind(f.uid, JSON.stringify(logs), now, "unverified"));
+          // The insert's rows as the worker makes them (worker/domain/action-logs.ts actionLogRow).
+          const rows = logs.map((l) => [l.external_id, l.body.action_type, l.body.action_name, l.body]);
+          statements.push(collector.prepare(INSERT_ACTION_LOGS).bind(f.uid, JSON.stringify(rows), now, "unverified"));
         }
         let timing;
         results[`actionLog_${shape}`] = await measure(files.collector, ["action_logs"], statements.length * per, async () => {

@@ -1,6 +1,10 @@
 // Runs with LEGACY_POLICY=deny, 5 requests per minute, 50 records per day, 3 new installations
 // per hour per address, and no ADMIN_TOKEN (see vitest.config.ts).
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { sha256Hex } from "../../worker/crypto";
+import type { AddressQuota } from "../../worker/durable/address-quota";
 import { adminCall, count, freshUid, httpRequestLog, installationRows, postJson, structure, TOKEN_HEADER } from "../worker/helpers";
 
 let addressSeq = 0;
@@ -99,6 +103,12 @@ describe("per-address limit on new installations", () => {
       expect((await res.json<{ message: string }>()).message).toBe("more than 3 new installations per hour from this client address");
       expect((await postStructure(known.uid, known.headers)).status).toBe(200);
       expect((await postStructure(freshUid(), { "cf-connecting-ip": freshAddress() })).status).toBe(403);
+      // Under a limit this small every admission is written through: a restarted object counts on.
+      const quota = env.ADDRESS_QUOTA.get(env.ADDRESS_QUOTA.idFromName(await sha256Hex(`address:${address}`)));
+      const stored = await runInDurableObject(quota, (_: AddressQuota, state) =>
+        state.storage.sql.exec<{ used: number }>("SELECT used FROM quota_windows WHERE name = 'new_installations'").one(),
+      );
+      expect(stored.used).toBe(3);
     });
   });
 });

@@ -185,6 +185,27 @@ describe("the admin API", () => {
     expect(await view.json()).toMatchObject({ master_node_uid: uid, known: false, bound: false });
   });
 
+  it("makes no storage for an installation it is only asked about, and all of it with the first write", async () => {
+    const uid = freshUid();
+    const tables = () =>
+      runInDurableObject(objectOf(uid), (_: Installation, state) =>
+        state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> '_cf_KV' ORDER BY name")
+          .toArray()
+          .map((r) => r.name),
+      );
+    expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ known: false, issuingSince: null });
+    expect(await tables()).toEqual([]);
+    const first = await postStructure(uid);
+    expect(first.status).toBe(201);
+    expect(await tables()).toEqual(["action_log_keys", "identity", "quota_windows", "schema_migrations", "token_key"]);
+    // The first write's identity and the key of the token it answered with were stored: that token binds.
+    const token = (await tokenOf(first))!;
+    expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ known: true, bound: false });
+    expect((await postStructure(uid, token)).status).toBe(200);
+    expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ known: true, bound: true });
+  });
+
   it("answers the identity's times in ISO 8601, as the rest of the API does", async () => {
     const before = new Date().toISOString();
     const { uid } = await boundInstallation();

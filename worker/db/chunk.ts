@@ -3,11 +3,19 @@
  * stays well under D1's 2 MB value limit and each statement stays cheap to roll back.
  */
 export function chunkJson<T>(items: readonly T[], maxItems: number, maxChars: number): string[] {
+  return chunkJsonTexts(
+    items.map((item) => JSON.stringify(item)),
+    maxItems,
+    maxChars,
+  );
+}
+
+/** chunkJson of items already serialised, one JSON text each: the chunks are JSON arrays of them. */
+export function chunkJsonTexts(texts: readonly string[], maxItems: number, maxChars: number): string[] {
   const chunks: string[] = [];
   let parts: string[] = [];
   let size = 2;
-  for (const item of items) {
-    const json = JSON.stringify(item);
+  for (const json of texts) {
     if (parts.length > 0 && (parts.length >= maxItems || size + json.length + 1 > maxChars)) {
       chunks.push(`[${parts.join(",")}]`);
       parts = [];

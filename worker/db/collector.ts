@@ -5,7 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import type { ActionLog, Oswl } from "../../schemas/collector";
 import type { Outcome } from "../../schemas/health";
 import type { Trust } from "../domain/identity";
-import { chunkJson } from "./chunk";
+import { chunkJson, chunkJsonTexts } from "./chunk";
 import { installationStructures } from "./collector-schema";
 
 /** Records per statement (fuel-stats used chunks of 1000) and characters of JSON per parameter. */
@@ -65,29 +65,28 @@ export async function findInstallation(db: D1Database, masterNodeUid: string) {
   return rows[0] ?? null;
 }
 
+// ?2 is a JSON array of rows `[external_id, action_type, action_name, body]` (actionLogRow).
 const INSERT_ACTION_LOGS = `
 INSERT INTO action_logs (master_node_uid, external_id, action_type, action_name, body, received_at, trust)
-SELECT ?1, j.value ->> '$.external_id', j.value ->> '$.body.action_type', j.value ->> '$.body.action_name',
-       j.value -> '$.body', ?3, ?4
+SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value -> 3, ?3, ?4
 FROM json_each(?2) AS j WHERE true
 ON CONFLICT (master_node_uid, external_id) DO NOTHING
 RETURNING external_id`;
 
 /**
- * Stores the action logs of one installation in one transaction (a D1 batch) and returns the
- * external ids that were new. Keys already in the table are left untouched, as in fuel-stats.
- * Either every row is stored or, if the batch throws, none is.
+ * Stores the action logs of one installation, given as their rows (actionLogRow), in one
+ * transaction (a D1 batch) and returns the external ids that were new. Keys already in the table
+ * are left untouched, as in fuel-stats. Either every row is stored or, if the batch throws, none is.
  */
 export async function insertActionLogs(
   db: D1Database,
   masterNodeUid: string,
-  logs: readonly Pick<ActionLog, "external_id" | "body">[],
+  rows: readonly string[],
   trust: Trust,
   now: number,
 ): Promise<Set<number>> {
-  if (logs.length === 0) return new Set();
-  const records = logs.map(({ external_id, body }) => ({ external_id, body }));
-  const statements = chunkJson(records, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
+  if (rows.length === 0) return new Set();
+  const statements = chunkJsonTexts(rows, CHUNK_ITEMS, CHUNK_CHARS).map((json) =>
     db.prepare(INSERT_ACTION_LOGS).bind(masterNodeUid, json, now, trust),
   );
   const results = await db.batch<{ external_id: number }>(statements);

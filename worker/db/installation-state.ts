@@ -26,6 +26,11 @@ export const INSTALLATION_MIGRATIONS = [
   `CREATE TABLE action_log_ranges (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, CHECK (hi >= lo)) WITHOUT ROWID`,
 ];
 
+/** Whether this object's storage has a schema (made by migrateObjectStorage); a read, no write. */
+export function hasObjectSchema(sql: SqlStorage): boolean {
+  return sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).toArray().length > 0;
+}
+
 /** Applies the statements of `migrations` that this object's storage has not seen yet. */
 export function migrateObjectStorage(sql: SqlStorage, migrations: readonly string[]): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`);

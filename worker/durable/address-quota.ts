@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { migrateObjectStorage } from "../db/installation-state";
 import { loadQuotaWindow, QUOTA_MIGRATION, saveQuotaWindow } from "../db/quota-state";
-import { consumeQuota, HOUR_MS, type QuotaDecision } from "../domain/rate";
+import { consumeQuota, HOUR_MS, type QuotaDecision, type QuotaWindow, quotaNeedsSaving } from "../domain/rate";
 
 /**
  * One object per client address (named by a hash of it; the address itself is never stored).
@@ -9,6 +9,14 @@ import { consumeQuota, HOUR_MS, type QuotaDecision } from "../domain/rate";
  * master_node_uids from one place is the cheap way to poison the statistics.
  */
 export class AddressQuota extends DurableObject<Env> {
+  /**
+   * The window, read from storage once and then kept here. It is written back only when
+   * quotaNeedsSaving says so (at every admission under a limit of 100 or less, every hundredth of
+   * the limit above it), as an installation's own windows are: each write is a commit the answer
+   * waits for, and every first contact from one address passes through this one object.
+   */
+  private window: QuotaWindow | null | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => migrateObjectStorage(ctx.storage.sql, [QUOTA_MIGRATION]));
@@ -16,8 +24,12 @@ export class AddressQuota extends DurableObject<Env> {
 
   async admitNewInstallation(limitPerHour: number, now: number): Promise<QuotaDecision> {
     const sql = this.ctx.storage.sql;
-    const decision = consumeQuota(loadQuotaWindow(sql, "new_installations"), now, HOUR_MS, limitPerHour);
-    if (decision.allowed) saveQuotaWindow(sql, "new_installations", decision.window);
+    const before = this.window === undefined ? loadQuotaWindow(sql, "new_installations") : this.window;
+    const decision = consumeQuota(before, now, HOUR_MS, limitPerHour);
+    if (decision.allowed) {
+      this.window = decision.window;
+      if (quotaNeedsSaving(before, decision.window, limitPerHour)) saveQuotaWindow(sql, "new_installations", decision.window);
+    } else this.window = before;
     return decision;
   }
 }

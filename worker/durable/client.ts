@@ -2,7 +2,7 @@
 // the caller (its token and its address).
 import type { ActionLog, ActionLogStatus, DeletionReceipt, InstallationStructure, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
-import { uniqueActionLogs } from "../domain/action-logs";
+import { toActionLogBatch, uniqueActionLogs } from "../domain/action-logs";
 import { buildInfoOf, isFiltered } from "../domain/filtering";
 import { releaseOf } from "../domain/installation";
 import { currentFilteringRules } from "../filtering";
@@ -43,7 +43,7 @@ export async function storeActionLogs(
   caller: Caller,
 ): Promise<Guarded<{ master_node_uid: string; external_id: number; status: ActionLogStatus }[]>> {
   const unique = uniqueActionLogs(logs);
-  const result = await installationObject(env, uid).storeActionLogs(writeContext(uid, caller), unique);
+  const result = await installationObject(env, uid).storeActionLogs(writeContext(uid, caller), toActionLogBatch(unique));
   if (!result.ok) return result;
   const byId = new Map(result.value.map((r) => [r.external_id, r.status]));
   const value = unique.map((log) => ({

@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { ActionLog, ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
+import type { ActionLogStatus, Oswl, OswlStatus } from "../../schemas/collector";
 import type { CollectorConfig } from "../config";
 import { generateTokenKey, importTokenKey, issuedAtOf, issueInstallationToken, sha256Hex } from "../crypto";
 import {
@@ -17,6 +17,7 @@ import {
   clearBinding,
   countObjectState,
   findStoredActionLogIds,
+  hasObjectSchema,
   INSTALLATION_MIGRATIONS,
   loadIdentity,
   loadTokenKey,
@@ -28,7 +29,7 @@ import {
   saveTokenKey,
 } from "../db/installation-state";
 import { loadQuotaWindows, saveQuotaWindows } from "../db/quota-state";
-import { planActionLogs, settleActionLogs } from "../domain/action-logs";
+import { type ActionLogBatch, planActionLogs, settleActionLogs } from "../domain/action-logs";
 import { decideDeletion, decideIdentity, type DeletionRefusal, type Trust } from "../domain/identity";
 import { settleOswlStats } from "../domain/oswl";
 import { consumeQuota, DAY_MS, MINUTE_MS, type QuotaWindow, quotaNeedsSaving } from "../domain/rate";
@@ -81,9 +82,32 @@ export class Installation extends DurableObject<Env> {
   /** The identity row as last read; this object is its only writer, and forgets it on each change. */
   private identity: StoredIdentity | undefined;
 
+  /**
+   * True while this object's storage has no schema: a new installation's object until its first
+   * write. Its reads then answer "nothing stored" without SQL, and the schema is created by the
+   * first write, in the same transaction (see `storage`).
+   */
+  private fresh: boolean;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => migrateObjectStorage(ctx.storage.sql, INSTALLATION_MIGRATIONS));
+    this.fresh = !hasObjectSchema(ctx.storage.sql);
+    if (!this.fresh) migrateObjectStorage(ctx.storage.sql, INSTALLATION_MIGRATIONS);
+  }
+
+  /**
+   * The storage, for a write: creates the schema first if this object has none. Durable Objects
+   * commit the writes made without an intervening await as one transaction, so the write paths
+   * below make all of theirs after their last await: one commit per request, which a new
+   * installation's schema joins instead of costing one of its own.
+   */
+  private storage(): SqlStorage {
+    const sql = this.ctx.storage.sql;
+    if (this.fresh) {
+      migrateObjectStorage(sql, INSTALLATION_MIGRATIONS);
+      this.fresh = false;
+    }
+    return sql;
   }
 
   async storeStructure(
@@ -106,22 +130,22 @@ export class Installation extends DurableObject<Env> {
     );
   }
 
-  /** `logs` are unique by external_id and all belong to the installation. */
+  /** The batch's ids are unique and its logs all belong to the installation. */
   async storeActionLogs(
     context: WriteContext,
-    logs: ActionLog[],
+    batch: ActionLogBatch,
   ): Promise<Guarded<{ external_id: number; status: ActionLogStatus }[]>> {
-    return this.guarded(context, logs.length, async (trust) => {
-      const sql = this.ctx.storage.sql;
-      const plan = planActionLogs(logs, findStoredActionLogIds(sql, logs.map((l) => l.external_id)));
+    return this.guarded(context, batch.ids.length, async (trust) => {
+      const stored = this.fresh ? new Set<number>() : findStoredActionLogIds(this.ctx.storage.sql, batch.ids);
+      const plan = planActionLogs(batch, stored);
       let inserted: Set<number> | "failed";
       try {
-        inserted = await insertActionLogs(this.env.COLLECTOR_DB, context.uid, plan.toStore, trust, Date.now());
+        inserted = await insertActionLogs(this.env.COLLECTOR_DB, context.uid, plan.toStore.rows, trust, Date.now());
       } catch (error) {
         console.error("action_logs insert failed", context.uid, error);
         inserted = "failed";
       }
-      if (inserted !== "failed") rememberActionLogIds(sql, plan.toStore.map((l) => l.external_id));
+      if (inserted !== "failed") rememberActionLogIds(this.storage(), plan.toStore.ids);
       return [...settleActionLogs(plan, inserted)].map(([external_id, status]) => ({ external_id, status }));
     });
   }
@@ -139,7 +163,7 @@ export class Installation extends DurableObject<Env> {
   }
 
   async describeIdentity(uid: string): Promise<IdentityView> {
-    const state = loadIdentity(this.ctx.storage.sql);
+    const state = this.loadIdentity();
     return {
       known: state.firstSeen !== null,
       bound: state.boundHash !== null,
@@ -147,7 +171,7 @@ export class Installation extends DurableObject<Env> {
       acceptedAt: state.acceptedAt,
       firstSeen: state.firstSeen,
       lastSeen: await lastWriteAt(this.env.COLLECTOR_DB, uid),
-      issuingSince: state.boundHash === null ? (loadTokenKey(this.ctx.storage.sql)?.createdAt ?? null) : null,
+      issuingSince: state.boundHash === null && !this.fresh ? (loadTokenKey(this.ctx.storage.sql)?.createdAt ?? null) : null,
     };
   }
 
@@ -157,7 +181,8 @@ export class Installation extends DurableObject<Env> {
       // Same form as an issued token, under a throwaway key: only its hash is kept.
       const now = Date.now();
       const token = await issueInstallationToken(await importTokenKey(generateTokenKey()), now);
-      bindToken(this.ctx.storage.sql, await sha256Hex(token), now);
+      const hash = await sha256Hex(token);
+      bindToken(this.storage(), hash, now);
       this.forgetIdentity();
       return token;
     });
@@ -166,7 +191,7 @@ export class Installation extends DurableObject<Env> {
   /** Operator: forget the binding; the next write is treated as from an unbound installation. */
   async clearToken(): Promise<void> {
     await this.exclusive(async () => {
-      clearBinding(this.ctx.storage.sql);
+      if (!this.fresh) clearBinding(this.ctx.storage.sql);
       this.forgetIdentity();
     });
   }
@@ -175,7 +200,7 @@ export class Installation extends DurableObject<Env> {
   async accept(uid: string): Promise<number> {
     return this.exclusive(async () => {
       const now = Date.now();
-      acceptInstallation(this.ctx.storage.sql, now);
+      acceptInstallation(this.storage(), now);
       this.forgetIdentity();
       return releaseQuarantinedRows(this.env.COLLECTOR_DB, uid, now);
     });
@@ -190,18 +215,17 @@ export class Installation extends DurableObject<Env> {
    */
   async forget(uid: string, proof: DeletionProof): Promise<Deletion> {
     return this.exclusive(async () => {
-      const sql = this.ctx.storage.sql;
       if (proof.by === "installation") {
         const presented = proof.token === null ? null : await sha256Hex(proof.token);
-        const decision = decideDeletion(loadIdentity(sql).boundHash, presented);
+        const decision = decideDeletion(this.loadIdentity().boundHash, presented);
         if (!decision.allowed) return { ok: false, status: 403, reason: decision.reason, message: decision.message };
       }
       const deletedAt = Date.now();
       const rows = await deleteInstallationRows(this.env.COLLECTOR_DB, uid, deletedAt);
-      const object = countObjectState(sql);
+      const object = this.fresh ? EMPTY_OBJECT_STATE : countObjectState(this.ctx.storage.sql);
       await this.ctx.storage.deleteAll();
-      // An empty schema again, as a new object has: the next write finds no identity, no quotas.
-      migrateObjectStorage(sql, INSTALLATION_MIGRATIONS);
+      // No schema, as a new object: the next write finds no identity, no quotas, and makes it.
+      this.fresh = true;
       this.windows = null;
       this.forgetIdentity();
       return { ok: true, deletedAt, rows, object };
@@ -211,9 +235,8 @@ export class Installation extends DurableObject<Env> {
   /** Identity, then quotas, then the write; identity and quota state change only if all pass. */
   private guarded<T>(context: WriteContext, records: number, write: (trust: Trust) => Promise<T>): Promise<Guarded<T>> {
     return this.exclusive(async () => {
-      const sql = this.ctx.storage.sql;
       const now = Date.now();
-      const identity = (this.identity ??= loadIdentity(sql));
+      const identity = (this.identity ??= this.loadIdentity());
       const token = context.presentedToken;
       const presentedHash = token === null ? null : await sha256Hex(token);
       const key = await this.currentTokenKey();
@@ -236,10 +259,12 @@ export class Installation extends DurableObject<Env> {
         }
       }
       if (decision.kind === "reject") {
-        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: await this.issueToken(now) };
+        const issuing = await this.prepareToken(now);
+        issuing.commit();
+        return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: issuing.token };
       }
 
-      const windows = (this.windows ??= loadQuotaWindows(sql, ["requests", "records"]));
+      const windows = (this.windows ??= this.fresh ? new Map() : loadQuotaWindows(this.ctx.storage.sql, ["requests", "records"]));
       const [minuteBefore, dayBefore] = [windows.get("requests") ?? null, windows.get("records") ?? null];
       const minute = consumeQuota(minuteBefore, now, MINUTE_MS, limits.requestsPerMinute);
       if (!minute.allowed) {
@@ -250,37 +275,51 @@ export class Installation extends DurableObject<Env> {
         return limited(`more than ${limits.recordsPerDay} records per day for this installation`, day.retryAfterSeconds);
       }
       windows.set("requests", minute.window).set("records", day.window);
-      if (
+      const saveWindows =
         quotaNeedsSaving(minuteBefore, minute.window, limits.requestsPerMinute) ||
-        quotaNeedsSaving(dayBefore, day.window, limits.recordsPerDay)
-      ) {
-        saveQuotaWindows(sql, { requests: minute.window, records: day.window });
-      }
+        quotaNeedsSaving(dayBefore, day.window, limits.recordsPerDay);
+      // The token is made before the write, so that nothing is awaited between the write's own
+      // storage (the action-log ids it stored) and the rest of this request's below.
+      const issuing = decision.issueToken ? await this.prepareToken(now) : null;
 
       const value = await write(decision.trust);
+      if (saveWindows) saveQuotaWindows(this.storage(), { requests: minute.window, records: day.window });
       if (decision.bindTo) {
-        bindToken(sql, decision.bindTo, now);
+        bindToken(this.storage(), decision.bindTo, now);
         this.forgetIdentity();
       }
       // Only the first write is noted here; when the last one was, D1 knows (see lastWriteAt).
       else if (identity.firstSeen === null) {
-        markSeen(sql, now);
+        markSeen(this.storage(), now);
         this.forgetIdentity();
       }
-      const issued = decision.issueToken ? await this.issueToken(now) : null;
-      return { ok: true, value, token: issued, bound: decision.bindTo !== null };
+      issuing?.commit();
+      return { ok: true, value, token: issuing?.token ?? null, bound: decision.bindTo !== null };
     });
   }
 
-  /** A fresh token; stores nothing, except the key the first time this installation issues one. */
-  private async issueToken(now: number): Promise<string> {
-    let key = await this.currentTokenKey();
-    if (key === null) {
-      const raw = generateTokenKey();
-      saveTokenKey(this.ctx.storage.sql, raw, now);
-      key = this.tokenKey = await importTokenKey(raw);
-    }
-    return issueInstallationToken(key, now);
+  /**
+   * A fresh token, and `commit`, which stores what it needs: nothing, except the key the first time
+   * this installation issues one. The caller commits with its other writes, after its last await.
+   */
+  private async prepareToken(now: number): Promise<{ token: string; commit: () => void }> {
+    const key = await this.currentTokenKey();
+    if (key !== null) return { token: await issueInstallationToken(key, now), commit: () => {} };
+    const raw = generateTokenKey();
+    const made = await importTokenKey(raw);
+    const token = await issueInstallationToken(made, now);
+    return {
+      token,
+      commit: () => {
+        saveTokenKey(this.storage(), raw, now);
+        this.tokenKey = made;
+      },
+    };
+  }
+
+  /** The identity as stored; an object with no schema yet has none. */
+  private loadIdentity(): StoredIdentity {
+    return this.fresh ? NO_IDENTITY : loadIdentity(this.ctx.storage.sql);
   }
 
   /** After a change of the identity or the key in storage. */
@@ -291,7 +330,7 @@ export class Installation extends DurableObject<Env> {
 
   private async currentTokenKey(): Promise<CryptoKey | null> {
     if (this.tokenKey === undefined) {
-      const stored = loadTokenKey(this.ctx.storage.sql);
+      const stored = this.fresh ? null : loadTokenKey(this.ctx.storage.sql);
       this.tokenKey = stored === null ? null : await importTokenKey(stored.key);
     }
     return this.tokenKey;
@@ -304,6 +343,9 @@ export class Installation extends DurableObject<Env> {
     return run;
   }
 }
+
+const NO_IDENTITY: StoredIdentity = { firstSeen: null, lastSeen: null, boundHash: null, boundAt: null, acceptedAt: null };
+const EMPTY_OBJECT_STATE: ObjectStateCounts = { identity: false, token_binding: false, token_key: false, action_log_ids: 0, quota_windows: 0 };
 
 function limited(message: string, retryAfterSeconds: number) {
   return { ok: false as const, status: 429 as const, reason: "rate_limited" as const, message, token: null, retryAfterSeconds };

@@ -25,10 +25,20 @@ export async function readBodyBytes(request: Request, maxBytes: number): Promise
     throw apiError(415, `Content-Encoding "${encoding}" is not supported: send the body as is, or with gzip or deflate`);
   }
   const tooLarge = () => apiError(413, `request body is larger than the limit of ${maxBytes} bytes${encoding ? " (decompressed)" : ""}`);
-  if (Number(request.headers.get("content-length") ?? "0") > maxBytes) throw tooLarge();
+  const declared = request.headers.get("content-length");
+  if (Number(declared ?? "0") > maxBytes) throw tooLarge();
   const raw = request.body;
   if (raw === null) return new Uint8Array(0);
   const format = DECODERS[encoding] ?? null;
+  // A plain body of a declared length within the limit (what senders send): read in one call,
+  // which costs a fraction of reading it chunk by chunk; the runtime holds it to that length.
+  if (format === null && declared !== null && /^\d+$/.test(declared.trim())) {
+    try {
+      return new Uint8Array(await request.arrayBuffer());
+    } catch {
+      throw apiError(400, "request body could not be read to the end");
+    }
+  }
   let decoded: ReadableStream<Uint8Array> = raw;
   let piping: Promise<void> = Promise.resolve();
   if (format !== null) {
