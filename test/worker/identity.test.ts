@@ -198,7 +198,7 @@ describe("the admin API", () => {
     expect(await tables()).toEqual([]);
     const first = await postStructure(uid);
     expect(first.status).toBe(201);
-    expect(await tables()).toEqual(["action_log_keys", "identity", "quota_windows", "schema_migrations", "token_key"]);
+    expect(await tables()).toEqual(["action_log_keys", "action_log_ranges", "identity", "quota_windows", "schema_migrations", "token_key"]);
     // The first write's identity and the key of the token it answered with were stored: that token binds.
     const token = (await tokenOf(first))!;
     expect(await (await adminCall(`/installations/${uid}`)).json()).toMatchObject({ known: true, bound: false });
