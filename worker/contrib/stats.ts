@@ -12,7 +12,7 @@ import { type Measures, type Metric, contributionMarks, countedMarks, withMarksC
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { releaseRange } from "../domain/contrib/releases";
 import { DAY_SECONDS, isoDay, weekOf } from "../domain/contrib/time";
-import { compareText } from "../domain/text-order";
+import { textOrderOf } from "../domain/text-order";
 import { ApiError } from "../http/errors";
 import { currentEngine } from "./sync";
 
@@ -70,7 +70,9 @@ export function metricValue(metric: Metric, row: Measures & { person_days: numbe
  */
 export function rank(rows: UnrankedRow[], keepZero = false): StatsRow[] {
   let index = 0;
-  const ranked = rows.filter((r) => keepZero || r.metric !== 0).sort((a, b) => b.metric - a.metric || compareText(a.name, b.name)) as StatsRow[];
+  const kept = rows.filter((r) => keepZero || r.metric !== 0);
+  const byName = textOrderOf(kept.map((r) => r.name));
+  const ranked = kept.sort((a, b) => b.metric - a.metric || byName(a.name, b.name)) as StatsRow[];
   // The rows are the caller's, made for this: numbered in place (a copy of thousands costs more than the query).
   for (const r of ranked) r.index = r.id === INDEPENDENT ? "" : ++index;
   return ranked;

@@ -15,29 +15,39 @@ for (let i = 0; i < PRIMARY_ORDER.length; i++) {
   if (code >= 0x61 && code <= 0x7a) PRIMARY[code - 0x20] = i + 1;
 }
 
-const printable = (s: string) => {
+/** Whether `s` is printable ASCII, which comparePlain orders. */
+export function isPlainText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const code = s.charCodeAt(i);
     if (code >= 128 || PRIMARY[code] === 0) return false;
   }
   return true;
-};
+}
 
-/** Negative, zero or positive as `a.localeCompare(b)` is (the same sign, not the same number). */
-export function compareText(a: string, b: string): number {
-  if (a === b) return 0;
-  if (!printable(a) || !printable(b)) return a.localeCompare(b);
+/** Two plain texts (isPlainText) in localeCompare's order: negative, zero or positive as it is. */
+export function comparePlain(a: string, b: string): number {
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const d = PRIMARY[a.charCodeAt(i)]! - PRIMARY[b.charCodeAt(i)]!;
-    if (d !== 0) return d;
-  }
-  if (a.length !== b.length) return a.length - b.length;
-  // The same letters in other cases: the first difference decides, lower case first.
   for (let i = 0; i < n; i++) {
     const x = a.charCodeAt(i);
     const y = b.charCodeAt(i);
-    if (x !== y) return x > y ? -1 : 1;
+    if (x !== y) {
+      const d = PRIMARY[x]! - PRIMARY[y]!;
+      if (d !== 0) return d;
+    }
   }
-  return 0;
+  if (a.length !== b.length) return a.length - b.length;
+  // The same letters in other cases (or the same text): the first difference decides, lower case first.
+  return a === b ? 0 : a > b ? -1 : 1;
+}
+
+/** Negative, zero or positive as `a.localeCompare(b)` is (the same sign, not the same number). */
+export const compareText = (a: string, b: string): number => (isPlainText(a) && isPlainText(b) ? comparePlain(a, b) : a.localeCompare(b));
+
+/**
+ * A comparator in localeCompare's order for sorting these texts: comparePlain when all are plain
+ * (checked once here, not at each comparison), else localeCompare itself.
+ */
+export function textOrderOf(texts: Iterable<string>): (a: string, b: string) => number {
+  for (const t of texts) if (!isPlainText(t)) return (a, b) => a.localeCompare(b);
+  return comparePlain;
 }
