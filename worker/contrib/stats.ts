@@ -16,18 +16,26 @@ import { textOrderOf } from "../domain/text-order";
 import { ApiError } from "../http/errors";
 import { currentEngine } from "./sync";
 
-// The modules with records, per isolate, until the data changes.
-let present: { version: number; modules: Set<string> } | null = null;
+// The modules with records, per isolate, until the data changes; and for each module scope asked
+// since (a project type's is the same object every time: filters.ts keeps them), whether it
+// selects every one of them.
+let present: { version: number; modules: Set<string>; coversAll: WeakMap<object, boolean> } | null = null;
 
 /** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
 async function withoutIdleScope(db: D1Database, filter: StatsFilter, dataVersion?: number): Promise<StatsFilter> {
   const scope = filter.moduleScope;
   if (!scope || !("modules" in scope)) return filter;
   const version = dataVersion ?? (await findDataVersion(db));
-  if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)) };
-  const selected = new Set(scope.modules);
-  return [...present.modules].every((m) => selected.has(m)) ? { ...filter, moduleScope: null } : filter;
+  if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)), coversAll: new WeakMap() };
+  let coversAll = present.coversAll.get(scope);
+  if (coversAll === undefined) {
+    const selected = new Set(scope.modules);
+    coversAll = [...present.modules].every((m) => selected.has(m));
+    present.coversAll.set(scope, coversAll);
+  }
+  return coversAll ? { ...filter, moduleScope: null } : filter;
 }
+
 
 /**
  * The engine in force and what the query selects; an unknown value is a 404 naming its parameter.
