@@ -235,8 +235,16 @@ export async function timeline(db: D1Database, engine: Engine, filter: StatsFilt
   const from = Math.min(highlight?.from ?? to, to - 52 * WEEK_DAYS + 1);
   const window = { ...filter, releases: null, days: { from, to } };
   const { metric } = filter;
-  const values = new Map((await sumTotalsByWeek(db, metric.types, window, metric.value === "person-day")).map((r) => [r.week, metricValue(metric, r)]));
-  const loc = new Map((await sumTotalsByWeek(db, ["commit"], window, false)).map((r) => [r.week, r.loc]));
+  const [metricWeeks, commitWeeks] = await sumTotalsByWeek(
+    db,
+    [
+      { types: metric.types, personDays: metric.value === "person-day" },
+      { types: ["commit"], personDays: false },
+    ],
+    window,
+  );
+  const values = new Map(metricWeeks!.map((r) => [r.week, metricValue(metric, r)]));
+  const loc = new Map(commitWeeks!.map((r) => [r.week, r.loc]));
   const weeks: number[] = [];
   for (let w = weekOf(from * DAY_SECONDS); w <= weekOf(to * DAY_SECONDS); w++) weeks.push(w);
   const inHighlight = (w: number) => !highlight || (w >= weekOf(highlight.from * DAY_SECONDS) && w <= weekOf(highlight.to * DAY_SECONDS));

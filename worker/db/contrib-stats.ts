@@ -225,30 +225,36 @@ export async function listFieldsOf<K extends string>(db: D1Database, type: strin
   return results;
 }
 
-/**
- * A metric's measures per Sunday-based week (week = (day − 3) div 7) under a filter: everyone's
- * from day_totals, else from the daily totals.
- */
-export async function sumTotalsByWeek(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): Promise<(TotalsRow & { week: number })[]> {
+/** A metric's measures per week under a filter: everyone's from day_totals, else from the daily totals. */
+function weekTotals(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): D1PreparedStatement {
   if (!filter.moduleScope && !filter.companies && !filter.users) {
     const days = filter.days ? ` AND day BETWEEN ?2 AND ?3` : "";
     const binds = [JSON.stringify(personDays ? ["pd"] : types), ...(filter.days ? [filter.days.from, filter.days.to] : [])];
-    const { results } = await db
+    return db
       .prepare(
         `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? "sum(people)" : "0"} AS person_days
          FROM day_totals WHERE record_type IN (SELECT value FROM json_each(?1))${days} GROUP BY week ORDER BY week`,
       )
-      .bind(...binds)
-      .all<TotalsRow & { week: number }>();
-    return results;
+      .bind(...binds);
   }
   const w = where(types, filter);
-  const { results } = await db
+  return db
     .prepare(
       `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? PERSON_DAYS : "0"} AS person_days
        FROM daily_totals WHERE ${w.sql} GROUP BY week ORDER BY week`,
     )
-    .bind(...w.binds)
-    .all<TotalsRow & { week: number }>();
-  return results;
+    .bind(...w.binds);
+}
+
+/**
+ * Metrics' measures per Sunday-based week (week = (day − 3) div 7) under one filter, one list per
+ * question (record types, and whether person-days are counted), in one round trip to D1.
+ */
+export async function sumTotalsByWeek(
+  db: D1Database,
+  questions: readonly { types: readonly string[]; personDays: boolean }[],
+  filter: TotalsFilter,
+): Promise<(TotalsRow & { week: number })[][]> {
+  const results = await db.batch<TotalsRow & { week: number }>(questions.map((q) => weekTotals(db, q.types, filter, q.personDays)));
+  return results.map((r) => r.results);
 }
