@@ -1,7 +1,17 @@
 // The answers of Stackalytics' statistics endpoints (reference §3, §5.2), from the daily totals:
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
-import { listFieldsOf, listModulesPresent, listPresent, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
+import {
+  listFieldValuesOf,
+  listFieldsOf,
+  listModulesPresent,
+  listPresent,
+  sumMarksAndCountsByUser,
+  sumTotalsBy,
+  sumTotalsByWeek,
+  type TotalsGroup,
+  type TotalsRow,
+} from "../db/contrib-stats";
 import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listPeopleByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
@@ -189,14 +199,14 @@ export async function blueprintStats(db: D1Database, filter: StatsFilter): Promi
     if (text === undefined) days.set(day, (text = shortDate(day * DAY_SECONDS)));
     return text;
   };
-  const rows = (await listFieldsOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map((f) => {
-    const [module, name] = String(f.id ?? "").split(":");
+  const rows = (await listFieldValuesOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map(([id, status, date, count]) => {
+    const [module, name] = String(id ?? "").split(":");
     return {
-      id: name ?? String(f.id),
-      name: name ?? String(f.id),
-      status: f.lifecycle_status ?? null,
-      date: Number(f.mention_date) > 0 ? dayOf(Number(f.mention_date)) : "never",
-      metric: Number(f.mention_count ?? 0),
+      id: name ?? String(id),
+      name: name ?? String(id),
+      status: status ?? null,
+      date: Number(date) > 0 ? dayOf(Number(date)) : "never",
+      metric: Number(count ?? 0),
       link: `<a href="/report/blueprint/${module}/${name}">${name}</a>`,
     };
   });

@@ -5,6 +5,7 @@
 import { BUCKET_COLUMN, type Measure, MEASURES, type Measures, measuresAt } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
 import { ALL_RELEASES } from "./contrib";
+import { listJsonRows } from "./json-rows";
 
 export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
 
@@ -97,10 +98,11 @@ export async function sumTotalsBy(
   // have the rows come grouped (by module, say) at the price of a lookup each.
   const groupedStored = keys.length ? ` GROUP BY ${keys.map((k) => `+${k}`).join(", ")}` : "";
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
-  // Rows as arrays (D1's raw()), made into objects here: id, [record_type], the measures, person_days.
+  // Rows as arrays (listJsonRows), made into objects here: id, [record_type], the measures, person_days.
   const at = options.byType ? 2 : 1;
+  const columns = ["id", ...(options.byType ? ["record_type"] : []), ...MEASURES, "person_days"];
   const run = async (sql: string, binds: unknown[]) =>
-    (await db.prepare(sql).bind(...binds).raw<unknown[]>()).map((cells) => {
+    (await listJsonRows(db, sql, binds, columns)).map((cells) => {
       const row = measuresAt(cells, at) as TotalsRow;
       row.id = cells[0] as string | null;
       if (options.byType) row.record_type = cells[1] as string;
@@ -209,20 +211,29 @@ export async function listActivity(
   return results;
 }
 
+/** The query of listFieldsOf and listFieldValuesOf. */
+function fieldsOf(type: string, filter: TotalsFilter, names: readonly string[]): { sql: string; binds: unknown[] } {
+  const w = where([type], filter);
+  // The names are the caller's constants, not the query's. These types are rare: their own index
+  // finds them, where a release's and company's (which SQLite would rather take) reads every kind.
+  const columns = names.map((k) => `fields ->> '$.${k}' AS "${k}"`).join(", ");
+  return { sql: `SELECT ${columns} FROM records INDEXED BY records_type_module_idx WHERE ${w.sql}`, binds: w.binds };
+}
+
 /**
  * Some scalar fields of the records of one type under a filter (blueprints, translations: a few
  * thousand at most), read out of their JSON by the database: the rest of each record stays there.
  */
 export async function listFieldsOf<K extends string>(db: D1Database, type: string, filter: TotalsFilter, names: readonly K[]): Promise<Record<K, unknown>[]> {
-  const w = where([type], filter);
-  // The names are the caller's constants, not the query's. These types are rare: their own index
-  // finds them, where a release's and company's (which SQLite would rather take) reads every kind.
-  const columns = names.map((k) => `fields ->> '$.${k}' AS "${k}"`).join(", ");
-  const { results } = await db
-    .prepare(`SELECT ${columns} FROM records INDEXED BY records_type_module_idx WHERE ${w.sql}`)
-    .bind(...w.binds)
-    .all<Record<K, unknown>>();
+  const q = fieldsOf(type, filter, names);
+  const { results } = await db.prepare(q.sql).bind(...q.binds).all<Record<K, unknown>>();
   return results;
+}
+
+/** listFieldsOf's values as arrays in the order of `names` (listJsonRows: no value, let alone object, per field). */
+export async function listFieldValuesOf(db: D1Database, type: string, filter: TotalsFilter, names: readonly string[]): Promise<unknown[][]> {
+  const q = fieldsOf(type, filter, names);
+  return listJsonRows(db, q.sql, q.binds, names.map((k) => `"${k}"`));
 }
 
 /** A metric's measures per week under a filter: everyone's from day_totals, else from the daily totals. */
