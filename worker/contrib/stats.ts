@@ -12,7 +12,7 @@ import {
   type TotalsGroup,
   type TotalsRow,
 } from "../db/contrib-stats";
-import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listPeopleByUserIds } from "../db/contrib";
+import { type ReadVersions, findDataVersion, findProfileByUserId, listNamesAndCoresByUserIds, listPeopleAndCoresByUserIds, listPeopleByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -45,7 +45,6 @@ async function withoutIdleScope(db: D1Database, filter: StatsFilter, dataVersion
   }
   return coversAll ? { ...filter, moduleScope: null } : filter;
 }
-
 
 /**
  * The engine in force and what the query selects; an unknown value is a 404 naming its parameter.
@@ -114,8 +113,7 @@ export async function statsBy(db: D1Database, group: TotalsGroup, filter: StatsF
   });
   if (group !== "user_id") return rank(rows);
 
-  const names = await listNamesByUserIds(db, rows.map((r) => r.id));
-  const cores = await listCoresOf(db, [...names.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const { names, cores } = await listNamesAndCoresByUserIds(db, rows.map((r) => r.id), nowSeconds - CORE_WINDOW_SECONDS);
   for (const r of rows) {
     const profile = names.get(r.id);
     r.name = profile?.user_name ?? r.id;
@@ -156,8 +154,7 @@ const EXTENDED_COUNTED = ["review", "commit", "email", "patch"] as const;
  */
 export async function engineersExtended(db: D1Database, filter: StatsFilter, nowSeconds: number): Promise<StatsRow[]> {
   const totals = await sumMarksAndCountsByUser(db, EXTENDED_COUNTED, filter);
-  const profiles = await listPeopleByUserIds(db, totals.map((t) => t.id));
-  const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const { people: profiles, cores } = await listPeopleAndCoresByUserIds(db, totals.map((t) => t.id), nowSeconds - CORE_WINDOW_SECONDS);
   const rows: UnrankedRow[] = [];
   for (const t of totals) {
     const mark = countedMarks(t);
