@@ -16,12 +16,12 @@ const heapSetting = (config) =>
 /** The p95 goal of a case's filter (none for the floor). */
 const goalOf = (r, goals) => (r.filter === "a" ? goals.busiestP95Ms : r.filter === "b" ? goals.typicalP95Ms : null);
 
-/** A p95 within a quarter of its goal, or rounds on both sides of it: its spread is shown. */
+/** A p95 within a third of its goal (above or below), or rounds on both sides of it: its spread is shown. */
 export function nearGoal(r, goals) {
   const goal = goalOf(r, goals);
   if (goal === null) return false;
   const [low, high] = r.warm.p95Range ?? [r.warm.p95, r.warm.p95];
-  return Math.abs(r.warm.p95 - goal) <= goal / 4 || (low < goal && high >= goal);
+  return Math.abs(r.warm.p95 - goal) <= goal / 3 || (low < goal && high >= goal);
 }
 
 /** The verdict on each goal, with the cases that miss it (on the medians of the rounds). */
@@ -162,7 +162,7 @@ export function renderContribApiResults(report) {
       `No request sends If-None-Match (a 304 runs no query); every answer is checked to be a 200 with JSON holding the endpoint's key${rounds > 1 || anyAfter ? ", and each round's first answers to be the same" : ""}. ` +
       `Times are the client's, request sent to body read, on 127.0.0.1. The heap is V8's account (\`--trace-gc\`) of the worker's isolate during the ` +
       `measured requests, with ${heapSetting(config)}: the most used before a collection, and the most a full collection left (live)${rounds > 1 ? ", the largest of any round" : ""}.` +
-      (rounds > 1 ? ` Where a case's p95 is within a quarter of its goal, or its rounds fall on both sides of it, the p95 cell also shows the lowest and the highest of the rounds' p95.` : ""),
+      (rounds > 1 ? ` Where a case's p95 is within a third of its goal, or its rounds fall on both sides of it, the p95 cell also shows the lowest and the highest of the rounds' p95.` : ""),
     "",
     `| endpoint | filter | cold: first answer (ms) |${anyAfter ? " first after /metrics (ms) |" : ""} warm p50 (ms) | p95 | max | first ÷ p50 |${anyAfter ? " after /metrics ÷ p50 |" : ""} answer (bytes) | heap: peak used / live (MB) |`,
     `|---|---|---|${anyAfter ? "---|" : ""}---|---|---|---|${anyAfter ? "---|" : ""}---|---|`,
