@@ -21,16 +21,24 @@
 //     isolate's heap is V8's account (`--trace-gc`) during the measured requests. BENCH_COLD=once
 //     starts the worker once for all cases instead (the first request of each case in turn is
 //     then its "cold" figure, with the isolate already up for every case but the first).
+//     Besides (BENCH_COLD=each): the case's first answer after the runtime has answered one
+//     `/api/1.0/metrics` (a start of its own: start, /metrics, the case timed), and once a round
+//     a start's fixed cost step by step (its own start: `/api/v1/ping/`, which asks D1 nothing, a
+//     404 under /api/1.0, which asks D1 one small query, `/metrics`, `/releases`, which compiles
+//     the config, each twice), on this persist dir and on a freshly migrated empty one.
+//     BENCH_ROUNDS rounds, interleaved (every case once, then every case again, …): the table
+//     shows the median of the rounds' figures.
 //  3. Checks: `/contribution` under the busiest filter adds up to what was seeded, per type, per
 //     mark bucket, in lines of code and abandoned reviews; the rankings' metrics add up to the
 //     counted marks; `stats/companies?metric=commits` to the commits; D1 holds the records made.
 //
 // Environment: BENCH_PORT (8792), BENCH_RECORDS (1000000), BENCH_REQUESTS (100), BENCH_WARMUP (3),
-// BENCH_COLD (each | once), BENCH_HEAP_MB (64: each V8 isolate's heap limit; 0: V8's defaults),
+// BENCH_ROUNDS (3), BENCH_COLD (each | once), BENCH_HEAP_MB (64: each V8 isolate's heap limit; 0: V8's defaults),
 // BENCH_WAIT_QUIET (60 s), BENCH_OUT (bench/RESULTS.md), BENCH_KEEP_STATE (1: keep the persist
 // dir), BENCH_STATE (a kept persist dir of an earlier run with the same BENCH_RECORDS, on the same
 // day: seeding is skipped, migrations added since are applied). `node bench/contrib-api.mjs --render` redoes the section from the last
 // run's raw data. Exits non-zero if a check fails (the results are written anyway).
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -53,6 +61,8 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 3);
 const COLD = process.env.BENCH_COLD ?? "each";
+/** Rounds of every case, interleaved; the figures reported are the medians of the rounds'. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 /**
  * Each V8 isolate's heap limit in MB (`--max-heap-size`), 0 for V8's defaults. The goal's 64 MB:
  * V8 then keeps every isolate under it (collecting fully as it nears it) or the runtime aborts, so
@@ -312,6 +322,7 @@ function answerOf(res, key) {
 }
 
 const label = (c) => `${c.endpoint} (${c.filter}${c.metric ? `, ${c.metric}` : ""})`;
+const sha256 = (text) => createHash("sha256").update(text).digest("hex");
 
 /**
  * One case on a running worker: the first request (cold when the worker was just started), the
@@ -338,7 +349,7 @@ async function runCase(c, pids) {
     const events = gcEvents.slice(from).filter((e) => e.pid === pids.runtime);
     const isolates = isolateHeaps(events);
     return {
-      first: { ms: first.ms, status: first.status, ok: firstBody !== null, text: firstBody ? null : first.text.slice(0, 300) },
+      first: { ms: first.ms, status: first.status, ok: firstBody !== null, text: firstBody ? null : first.text.slice(0, 300), sha256: sha256(first.text) },
       firstBody,
       bytes: Buffer.byteLength(first.text),
       warm: { n: ms.length, p50: percentile(ms, 50), p95: percentile(ms, 95), max: Math.max(...ms), min: Math.min(...ms), mean: ms.reduce((a, b) => a + b, 0) / ms.length },
@@ -348,6 +359,60 @@ async function runCase(c, pids) {
       otherIsolates: isolates.slice(1),
       gcPauseMs: events.reduce((n, e) => n + e.pauseMs, 0),
     };
+  } finally {
+    http.close();
+  }
+}
+
+/** The case's first answer after the runtime answered one `/api/1.0/metrics` (on a worker just started for it). */
+async function runAfterMetrics(c) {
+  const http = client(PORT);
+  try {
+    const metrics = await http.get("/api/1.0/metrics");
+    if (metrics.status !== 200) throw new Error(`/api/1.0/metrics: ${metrics.status} ${metrics.text.slice(0, 200)}`);
+    const res = await http.get(c.url);
+    return { ms: res.ms, metricsMs: metrics.ms, status: res.status, ok: answerOf(res, c.key) !== null, sha256: sha256(res.text) };
+  } finally {
+    http.close();
+  }
+}
+
+/**
+ * What a start costs a first answer, step by step, on a worker just started: each step's path
+ * asked once and then STEP_REPEATS times more (their median: the warm figure). `/api/v1/ping/`
+ * runs the worker and asks D1 nothing; a path under /api/1.0 that no route has reads the data
+ * version (local D1's first query) and answers 404; `/api/1.0/metrics` is the cheapest answer;
+ * `/api/1.0/releases` reads the config and compiles it into the engine (an empty database has
+ * none: not asked there).
+ */
+const START_STEPS = [
+  { step: "ping", url: "/api/v1/ping/", status: 200 },
+  { step: "404", url: "/api/1.0/no-such-resource", status: 404 },
+  { step: "metrics", url: "/api/1.0/metrics", status: 200 },
+  { step: "releases", url: "/api/1.0/releases", status: 200 },
+];
+
+/** Answers after a step's first that give its warm figure (their median). */
+const STEP_REPEATS = 5;
+/** Starts per round for the steps (a first answer is one figure per start). */
+const STEP_STARTS = 2;
+
+async function runStartSteps(steps = START_STEPS) {
+  const http = client(PORT);
+  try {
+    const out = [];
+    for (const s of steps) {
+      const first = await http.get(s.url);
+      const again = [];
+      for (let i = 0; i < STEP_REPEATS; i++) {
+        const res = await http.get(s.url);
+        if (res.status !== s.status) throw new Error(`${s.url}: ${res.status}, expected ${s.status}`);
+        again.push(res.ms);
+      }
+      if (first.status !== s.status) throw new Error(`${s.url}: ${first.status}, expected ${s.status}`);
+      out.push({ step: s.step, url: s.url, first: first.ms, warm: median(again) });
+    }
+    return { steps: out };
   } finally {
     http.close();
   }
@@ -368,55 +433,134 @@ function isolateHeaps(events) {
     .sort((a, b) => b.floor - a.floor);
 }
 
-/** Every case, each from a fresh start of the worker (BENCH_COLD=each) or all on one (once); a case cut by a restart runs again. */
-async function measure(persistDir, cases) {
-  const results = [];
+/**
+ * Runs `run(worker)` on a worker started for it (or on the shared one), again after the runtime
+ * restarted under it or a request failed; returns its result and the start's time.
+ */
+async function onWorker(what, persistDir, run, interrupted, shared = null) {
+  for (let attempt = 0; ; attempt++) {
+    const worker = shared ? await shared.get() : await startMeasuredWorker(persistDir);
+    let r;
+    let restarted = false;
+    try {
+      r = await run(worker);
+      restarted = workerdPids().runtime !== worker.pids.runtime;
+    } catch (error) {
+      r = { error: String(error) };
+    } finally {
+      if (!shared) await worker.stop();
+    }
+    const problem = r.error ?? (restarted ? "the runtime restarted" : null);
+    if (problem && attempt < RETRIES) {
+      interrupted.push({ case: what, error: problem });
+      log(`${what}: ${problem}; again`);
+      if (shared) await shared.reset();
+      await sleep(3000);
+      continue;
+    }
+    if (r.error) throw new Error(`${what}: ${r.error}`);
+    return { ...r, startMs: worker.startMs };
+  }
+}
+
+const medianOf = (rounds, f) => median(rounds.map(f).filter((x) => x !== null && x !== undefined));
+
+/**
+ * A case's figures over its rounds: the median of each (the first answer, the first after
+ * /metrics, p50, p95, max), the range of the rounds' p95, the largest heap of any round.
+ */
+export function combineRounds(c, rounds) {
+  const one = rounds[0];
+  const warm = {};
+  for (const k of ["p50", "p95", "max", "min", "mean"]) warm[k] = medianOf(rounds, (r) => r.warm[k]);
+  warm.n = one.warm.n;
+  const heaps = rounds.filter((r) => r.heap);
+  const worst = heaps.length ? heaps.reduce((a, b) => (b.heap.peakUsed > a.heap.peakUsed ? b : a)) : null;
+  const firstMs = medianOf(rounds, (r) => r.first.ms);
+  const afterMs = medianOf(rounds, (r) => r.afterMetrics?.ms);
+  const failedFirst = rounds.find((r) => !r.first.ok);
+  return {
+    ...c,
+    first: { ms: firstMs, ok: !failedFirst, status: (failedFirst ?? one).first.status, text: failedFirst?.first.text ?? null },
+    afterMetrics: afterMs === null ? null : { ms: afterMs, ratio: afterMs / warm.p50, ok: rounds.every((r) => !r.afterMetrics || r.afterMetrics.ok) },
+    warm: { ...warm, p95Range: [Math.min(...rounds.map((r) => r.warm.p95)), Math.max(...rounds.map((r) => r.warm.p95))] },
+    coldRatio: firstMs / warm.p50,
+    bytes: one.bytes,
+    sameAnswer: rounds.every((r) => r.first.sha256 === one.first.sha256 && (!r.afterMetrics || r.afterMetrics.sha256 === one.first.sha256)),
+    bad: rounds.reduce((n, r) => n + r.bad, 0),
+    badExample: rounds.find((r) => r.badExample)?.badExample ?? null,
+    heap: worst?.heap ?? null,
+    otherIsolates: worst?.otherIsolates ?? [],
+    gcPauseMs: medianOf(rounds, (r) => r.gcPauseMs),
+    startMs: medianOf(rounds, (r) => r.startMs),
+    rounds: rounds.map(({ firstBody, ...r }) => r),
+  };
+}
+
+/** A start's steps over its starts: the median first answer and warm figure of each, and what the first costs more. */
+function combineStartSteps(runs) {
+  if (runs.length === 0) return null;
+  return START_STEPS.flatMap((s) => {
+    const of = runs.map((r) => r.steps.find((x) => x.step === s.step)).filter(Boolean);
+    if (of.length === 0) return [];
+    return [{ step: s.step, url: s.url, starts: of.length, first: median(of.map((x) => x.first)), warm: median(of.map((x) => x.warm)), extra: median(of.map((x) => x.first - x.warm)) }];
+  });
+}
+
+/**
+ * Every case, each from a fresh start of the worker (BENCH_COLD=each) or all on one per round
+ * (once), in BENCH_ROUNDS interleaved rounds; with fresh starts also each case's first answer
+ * after /metrics, and a round's start steps on this persist dir and on an empty one.
+ */
+async function measure(persistDir, cases, emptyDir) {
+  const runs = new Map(cases.map((c) => [c, []]));
+  const startSteps = { data: [], empty: [] };
   const interrupted = [];
-  let shared = null;
-  try {
-    for (const c of cases) {
-      for (let attempt = 0; ; attempt++) {
-        const worker = COLD === "once" ? (shared ??= await startMeasuredWorker(persistDir)) : await startMeasuredWorker(persistDir);
-        let r;
-        let restarted = false;
-        try {
-          r = await runCase(c, worker.pids);
-          restarted = workerdPids().runtime !== worker.pids.runtime;
-        } catch (error) {
-          r = { error: String(error) };
-        } finally {
-          if (worker !== shared) await worker.stop();
-        }
-        if ((restarted || r.error !== undefined) && attempt < RETRIES) {
-          interrupted.push({ case: label(c), error: r.error ?? r.badExample ?? "the runtime restarted" });
-          log(`${label(c)}: ${r.error ?? r.badExample ?? "the runtime restarted"}; again`);
-          if (COLD === "once") {
-            await shared.stop();
-            shared = null;
+  for (let round = 1; round <= ROUNDS; round++) {
+    let current = null;
+    const shared =
+      COLD === "once"
+        ? {
+            get: async () => (current ??= await startMeasuredWorker(persistDir)),
+            reset: async () => {
+              await current?.stop();
+              current = null;
+            },
           }
-          await sleep(3000);
-          continue;
-        }
-        if (r.error) throw new Error(`${label(c)}: ${r.error}`);
-        const result = { ...c, ...r, startMs: worker.startMs, coldRatio: r.first.ms / r.warm.p50 };
+        : null;
+    try {
+      for (let i = 0; COLD === "each" && i < STEP_STARTS; i++) {
+        startSteps.data.push(await onWorker(`round ${round}: a start's steps`, persistDir, () => runStartSteps(), interrupted));
+        const withoutConfig = START_STEPS.filter((x) => x.step !== "releases");
+        if (emptyDir) startSteps.empty.push(await onWorker(`round ${round}: a start's steps (empty database)`, emptyDir, () => runStartSteps(withoutConfig), interrupted));
+      }
+      for (const c of cases) {
+        const r = await onWorker(label(c), persistDir, (w) => runCase(c, w.pids), interrupted, shared);
+        if (r.bad > 0) log(`${label(c)}: ${r.bad} bad answers, e.g. ${r.badExample}`);
+        if (COLD === "each" && c.filter !== "floor") r.afterMetrics = await onWorker(`${label(c)} after /metrics`, persistDir, () => runAfterMetrics(c), interrupted);
+        runs.get(c).push(r);
         log(
-          `${label(c)}: first ${r.first.ms.toFixed(1)} ms (start ${(worker.startMs / 1000).toFixed(1)} s); warm p50 ${r.warm.p50.toFixed(1)}, ` +
+          `round ${round}/${ROUNDS} ${label(c)}: first ${r.first.ms.toFixed(1)} ms${r.afterMetrics ? ` (after /metrics ${r.afterMetrics.ms.toFixed(1)})` : ""}; warm p50 ${r.warm.p50.toFixed(1)}, ` +
             `p95 ${r.warm.p95.toFixed(1)}, max ${r.warm.max.toFixed(1)} ms; ${int(r.bytes)} bytes; heap ${r.heap ? `peak ${r.heap.peakUsed} MB used, live ${r.heap.liveAfterFull ? `${r.heap.liveAfterFull.min}–${r.heap.liveAfterFull.max}` : "–"} MB, ${r.heap.collections} collections, ${r.heap.pauseMs.toFixed(0)} ms of pauses; local D1's isolate peak ${r.otherIsolates[0]?.peakUsed ?? "–"} MB` : "no collection"}`,
         );
-        results.push(result);
-        break;
       }
+    } finally {
+      await shared?.reset();
     }
-  } finally {
-    if (shared) await shared.stop();
   }
-  return { results, interrupted };
+  const results = cases.map((c) => {
+    const rounds = runs.get(c);
+    return { ...combineRounds(c, rounds), firstBody: rounds[0].firstBody };
+  });
+  return { results, interrupted, startSteps: { data: combineStartSteps(startSteps.data), empty: combineStartSteps(startSteps.empty) } };
 }
 
 function check(checks, data, results, back) {
   const find = (endpoint, filter, metric = null) => results.find((r) => r.endpoint === endpoint && r.filter === filter && r.metric === metric);
   for (const r of results) {
     checks.truth(`${label(r)}: the first answer is a 200 with "${r.key}"`, r.first.ok, r.first.ok ? "" : `${r.first.status} ${r.first.text}`);
+    if (r.afterMetrics) checks.truth(`${label(r)}: the first answer after /metrics is a 200 with "${r.key}"`, r.afterMetrics.ok);
+    checks.truth(`${label(r)}: the same first answer in every round and after /metrics`, r.sameAnswer);
     checks.equal(`${label(r)}: every measured answer is a 200 with "${r.key}"`, 0, r.bad);
   }
   const e = data.expected;
@@ -470,6 +614,7 @@ async function main() {
   const todaySeconds = Math.floor(Date.now() / 1000 / DAY) * DAY;
   const data = createContribApiData({ seed: DEFAULT_SEED, todaySeconds, ...SCALE });
   let persistDir = REUSE_STATE;
+  let emptyDir = null;
   let seeded = null;
   let back = null;
   const phases = {};
@@ -518,8 +663,10 @@ async function main() {
       log(`D1: ${int(back.releaseTotalsRows ?? 0)} release_totals rows, ${int(back.totalsRows)} daily_totals rows, ${int(back.profiles)} profiles, ${(back.databaseBytes / 1e6).toFixed(0)} MB`);
     }
     const cases = benchCases(seeded.typical);
+    // A start's steps on an empty database too: what opening this one's 2.6 GB adds, if anything.
+    if (COLD === "each") emptyDir = freshState("contrib-api-empty", CONFIG);
     const t = performance.now();
-    const { results, interrupted } = await measure(persistDir, cases);
+    const { results, interrupted, startSteps } = await measure(persistDir, cases, emptyDir);
     phases.measureS = (performance.now() - t) / 1000;
     check(checks, data, results, back);
     const report = {
@@ -529,7 +676,7 @@ async function main() {
       code,
       quiet: quiet.quiet,
       load: { ...load, after: { loadavg: loadavg(), others: otherProcesses() } },
-      config: { port: PORT, requests: REQUESTS, warmup: WARMUP, cold: COLD, heapMb: HEAP_MB, seed: DEFAULT_SEED, reusedState: REUSE_STATE !== null },
+      config: { port: PORT, requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS, cold: COLD, heapMb: HEAP_MB, seed: DEFAULT_SEED, reusedState: REUSE_STATE !== null },
       scale: SCALE,
       goals: GOALS,
       releases: data.releases,
@@ -541,6 +688,7 @@ async function main() {
       back,
       phases,
       results: results.map(({ firstBody, ...r }) => r),
+      startSteps,
       interrupted,
       outOfMemory,
       checks: checks.list,
@@ -552,6 +700,7 @@ async function main() {
     log(`${checks.list.length - failed.length}/${checks.list.length} checks passed; results in ${path.relative(root, OUT)} (${((report.finishedAt - startedAt) / 1000).toFixed(0)} s)`);
     if (failed.length > 0) process.exitCode = 1;
   } finally {
+    if (emptyDir) rmSync(emptyDir, { recursive: true, force: true });
     if (persistDir && !REUSE_STATE) {
       if (KEEP_STATE) log(`kept ${path.relative(root, persistDir)}`);
       else rmSync(persistDir, { recursive: true, force: true });

@@ -9,9 +9,10 @@ import { DEFAULT_METRIC, METRICS } from "../domain/contrib/metrics";
 import type { ModuleGroup } from "../domain/contrib/modules";
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { DAY_SECONDS } from "../domain/contrib/time";
+import { compareText } from "../domain/text-order";
 
 const capitalize = (s: string) => (s ? s[0]!.toUpperCase() + s.slice(1) : s);
-const byText = <T extends { text: string }>(a: T, b: T) => a.text.localeCompare(b.text);
+const byText = <T extends { text: string }>(a: T, b: T) => compareText(a.text, b.text);
 
 /** Releases newest first after `all`; the first one (`prehistory`, before the project began) is not offered. */
 export function releasesList(engine: Engine, nowSeconds: number) {
@@ -124,5 +125,5 @@ export async function affiliationChanges(db: D1Database, range: { from: number; 
       changes.push({ user_id: p.user_id, user_name: p.user_name, old_company_name: c.company_name, new_company_name: next.company_name, date: c.end_date });
     });
   }
-  return { affiliation_changes: changes.sort((a, b) => a.date - b.date || a.user_id.localeCompare(b.user_id)) };
+  return { affiliation_changes: changes.sort((a, b) => a.date - b.date || compareText(a.user_id, b.user_id)) };
 }

@@ -1,8 +1,18 @@
 // The answers of Stackalytics' statistics endpoints (reference §3, §5.2), from the daily totals:
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
-import { listFieldsOf, listModulesPresent, listPresent, sumMarksAndCountsByUser, sumTotalsBy, sumTotalsByWeek, type TotalsGroup, type TotalsRow } from "../db/contrib-stats";
-import { type ReadVersions, findDataVersion, findProfileByUserId, listCoresOf, listNamesByUserIds, listPeopleByUserIds } from "../db/contrib";
+import {
+  listFieldValuesOf,
+  listFieldsOf,
+  listModulesPresent,
+  listPresent,
+  sumMarksAndCountsByUser,
+  sumTotalsBy,
+  sumTotalsByWeek,
+  type TotalsGroup,
+  type TotalsRow,
+} from "../db/contrib-stats";
+import { type ReadVersions, findDataVersion, findProfileByUserId, listNamesAndCoresByUserIds, listPeopleAndCoresByUserIds, listPeopleByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -12,20 +22,28 @@ import { type Measures, type Metric, contributionMarks, countedMarks, withMarksC
 import { CORE_WINDOW_SECONDS } from "../domain/contrib/post-process";
 import { releaseRange } from "../domain/contrib/releases";
 import { DAY_SECONDS, isoDay, weekOf } from "../domain/contrib/time";
+import { textOrderOf } from "../domain/text-order";
 import { ApiError } from "../http/errors";
 import { currentEngine } from "./sync";
 
-// The modules with records, per isolate, until the data changes.
-let present: { version: number; modules: Set<string> } | null = null;
+// The modules with records, per isolate, until the data changes; and for each module scope asked
+// since (a project type's is the same object every time: filters.ts keeps them), whether it
+// selects every one of them.
+let present: { version: number; modules: Set<string>; coversAll: WeakMap<object, boolean> } | null = null;
 
 /** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
 async function withoutIdleScope(db: D1Database, filter: StatsFilter, dataVersion?: number): Promise<StatsFilter> {
   const scope = filter.moduleScope;
   if (!scope || !("modules" in scope)) return filter;
   const version = dataVersion ?? (await findDataVersion(db));
-  if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)) };
-  const selected = new Set(scope.modules);
-  return [...present.modules].every((m) => selected.has(m)) ? { ...filter, moduleScope: null } : filter;
+  if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)), coversAll: new WeakMap() };
+  let coversAll = present.coversAll.get(scope);
+  if (coversAll === undefined) {
+    const selected = new Set(scope.modules);
+    coversAll = [...present.modules].every((m) => selected.has(m));
+    present.coversAll.set(scope, coversAll);
+  }
+  return coversAll ? { ...filter, moduleScope: null } : filter;
 }
 
 /**
@@ -69,7 +87,9 @@ export function metricValue(metric: Metric, row: Measures & { person_days: numbe
  */
 export function rank(rows: UnrankedRow[], keepZero = false): StatsRow[] {
   let index = 0;
-  const ranked = rows.filter((r) => keepZero || r.metric !== 0).sort((a, b) => b.metric - a.metric || a.name.localeCompare(b.name)) as StatsRow[];
+  const kept = rows.filter((r) => keepZero || r.metric !== 0);
+  const byName = textOrderOf(kept.map((r) => r.name));
+  const ranked = kept.sort((a, b) => b.metric - a.metric || byName(a.name, b.name)) as StatsRow[];
   // The rows are the caller's, made for this: numbered in place (a copy of thousands costs more than the query).
   for (const r of ranked) r.index = r.id === INDEPENDENT ? "" : ++index;
   return ranked;
@@ -93,8 +113,7 @@ export async function statsBy(db: D1Database, group: TotalsGroup, filter: StatsF
   });
   if (group !== "user_id") return rank(rows);
 
-  const names = await listNamesByUserIds(db, rows.map((r) => r.id));
-  const cores = await listCoresOf(db, [...names.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const { names, cores } = await listNamesAndCoresByUserIds(db, rows.map((r) => r.id), nowSeconds - CORE_WINDOW_SECONDS);
   for (const r of rows) {
     const profile = names.get(r.id);
     r.name = profile?.user_name ?? r.id;
@@ -135,8 +154,7 @@ const EXTENDED_COUNTED = ["review", "commit", "email", "patch"] as const;
  */
 export async function engineersExtended(db: D1Database, filter: StatsFilter, nowSeconds: number): Promise<StatsRow[]> {
   const totals = await sumMarksAndCountsByUser(db, EXTENDED_COUNTED, filter);
-  const profiles = await listPeopleByUserIds(db, totals.map((t) => t.id));
-  const cores = await listCoresOf(db, [...profiles.values()].map((p) => p.seq), nowSeconds - CORE_WINDOW_SECONDS);
+  const { people: profiles, cores } = await listPeopleAndCoresByUserIds(db, totals.map((t) => t.id), nowSeconds - CORE_WINDOW_SECONDS);
   const rows: UnrankedRow[] = [];
   for (const t of totals) {
     const mark = countedMarks(t);
@@ -178,14 +196,14 @@ export async function blueprintStats(db: D1Database, filter: StatsFilter): Promi
     if (text === undefined) days.set(day, (text = shortDate(day * DAY_SECONDS)));
     return text;
   };
-  const rows = (await listFieldsOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map((f) => {
-    const [module, name] = String(f.id ?? "").split(":");
+  const rows = (await listFieldValuesOf(db, "bpd", filter, ["id", "lifecycle_status", "mention_date", "mention_count"])).map(([id, status, date, count]) => {
+    const [module, name] = String(id ?? "").split(":");
     return {
-      id: name ?? String(f.id),
-      name: name ?? String(f.id),
-      status: f.lifecycle_status ?? null,
-      date: Number(f.mention_date) > 0 ? dayOf(Number(f.mention_date)) : "never",
-      metric: Number(f.mention_count ?? 0),
+      id: name ?? String(id),
+      name: name ?? String(id),
+      status: status ?? null,
+      date: Number(date) > 0 ? dayOf(Number(date)) : "never",
+      metric: Number(count ?? 0),
       link: `<a href="/report/blueprint/${module}/${name}">${name}</a>`,
     };
   });
@@ -224,8 +242,16 @@ export async function timeline(db: D1Database, engine: Engine, filter: StatsFilt
   const from = Math.min(highlight?.from ?? to, to - 52 * WEEK_DAYS + 1);
   const window = { ...filter, releases: null, days: { from, to } };
   const { metric } = filter;
-  const values = new Map((await sumTotalsByWeek(db, metric.types, window, metric.value === "person-day")).map((r) => [r.week, metricValue(metric, r)]));
-  const loc = new Map((await sumTotalsByWeek(db, ["commit"], window, false)).map((r) => [r.week, r.loc]));
+  const [metricWeeks, commitWeeks] = await sumTotalsByWeek(
+    db,
+    [
+      { types: metric.types, personDays: metric.value === "person-day" },
+      { types: ["commit"], personDays: false },
+    ],
+    window,
+  );
+  const values = new Map(metricWeeks!.map((r) => [r.week, metricValue(metric, r)]));
+  const loc = new Map(commitWeeks!.map((r) => [r.week, r.loc]));
   const weeks: number[] = [];
   for (let w = weekOf(from * DAY_SECONDS); w <= weekOf(to * DAY_SECONDS); w++) weeks.push(w);
   const inHighlight = (w: number) => !highlight || (w >= weekOf(highlight.from * DAY_SECONDS) && w <= weekOf(highlight.to * DAY_SECONDS));

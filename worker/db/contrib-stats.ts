@@ -5,6 +5,7 @@
 import { BUCKET_COLUMN, type Measure, MEASURES, type Measures, measuresAt } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
 import { ALL_RELEASES } from "./contrib";
+import { listJsonRows } from "./json-rows";
 
 export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
 
@@ -97,10 +98,11 @@ export async function sumTotalsBy(
   // have the rows come grouped (by module, say) at the price of a lookup each.
   const groupedStored = keys.length ? ` GROUP BY ${keys.map((k) => `+${k}`).join(", ")}` : "";
   const select = `SELECT ${id} AS id${options.byType ? ", record_type" : ""}, ${SUMS}`;
-  // Rows as arrays (D1's raw()), made into objects here: id, [record_type], the measures, person_days.
+  // Rows as arrays (listJsonRows), made into objects here: id, [record_type], the measures, person_days.
   const at = options.byType ? 2 : 1;
+  const columns = ["id", ...(options.byType ? ["record_type"] : []), ...MEASURES, "person_days"];
   const run = async (sql: string, binds: unknown[]) =>
-    (await db.prepare(sql).bind(...binds).raw<unknown[]>()).map((cells) => {
+    (await listJsonRows(db, sql, binds, columns)).map((cells) => {
       const row = measuresAt(cells, at) as TotalsRow;
       row.id = cells[0] as string | null;
       if (options.byType) row.record_type = cells[1] as string;
@@ -125,39 +127,87 @@ export async function sumTotalsBy(
 
 const MARK_MEASURES: readonly Measure[] = [...Object.values(BUCKET_COLUMN), "disagreements"];
 
+/** SQLite's BINARY order of two texts: their UTF-8 bytes', that is their code points' (UTF-16 units differ past U+FFFF). */
+function compareBinary(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    const xSurrogate = x >= 0xd800 && x <= 0xdfff;
+    const ySurrogate = y >= 0xd800 && y <= 0xdfff;
+    return xSurrogate === ySurrogate ? x - y : xSurrogate ? 1 : -1;
+  }
+  return a.length - b.length;
+}
+
 /**
  * Per person: the measures of their marks, and how many records of each of `counted` types they
  * have (`stats/engineers_extended`), as one row each: the types side by side, not a row per type.
+ * Two queries at once: the marks columns summed over the mark rows (only marks have them:
+ * measuresOf), the counts over the rows of their types, merged here in the order of user_id as
+ * SQLite groups it. One query that summed every column over every row cost a third more.
  */
 export async function sumMarksAndCountsByUser<T extends string>(
   db: D1Database,
   counted: readonly T[],
   filter: TotalsFilter,
 ): Promise<(Measures & { id: string } & Record<T, number>)[]> {
-  const types = ["mark", ...counted];
-  const w = filter.days ? where(types, filter) : where(types, filter, levelFor("user_id", filter));
-  // Only marks have the marks columns (measuresOf): summed over every type, they are the marks'.
-  const marks = MEASURES.map((m) => (MARK_MEASURES.includes(m) ? `sum(${m}) AS ${m}` : `0 AS ${m}`));
+  const table = filter.days ? "daily_totals" : "release_totals";
+  const level = filter.days ? undefined : levelFor("user_id", filter);
+  const mw = where(["mark"], filter, level);
+  const cw = where(counted, filter, level);
   // The types are the caller's constants, not the query's: their names are columns and literals.
   const counts = counted.map((t) => `sum(iif(record_type = '${t}', records, 0)) AS "${t}"`);
-  const cells = await db
-    .prepare(`SELECT user_id AS id, ${[...marks, ...counts].join(", ")} FROM ${filter.days ? "daily_totals" : "release_totals"} WHERE ${w.sql} GROUP BY +user_id`)
-    .bind(...w.binds)
-    .raw<unknown[]>();
-  // Arrays made into objects here (D1's all() builds each row key by key): id, the measures, the counts.
-  return cells.map((c) => {
-    const row = measuresAt(c, 1) as Measures & { id: string } & Record<T, number>;
-    row.id = c[0] as string;
-    counted.forEach((t, i) => {
-      (row as Record<string, unknown>)[t] = c[1 + MEASURES.length + i];
+  const [marks, tallies] = await Promise.all([
+    listJsonRows(db, `SELECT user_id AS id, ${MARK_MEASURES.map((m) => `sum(${m}) AS ${m}`).join(", ")} FROM ${table} WHERE ${mw.sql} GROUP BY +user_id`, mw.binds, ["id", ...MARK_MEASURES]),
+    listJsonRows(db, `SELECT user_id AS id, ${counts.join(", ")} FROM ${table} WHERE ${cw.sql} GROUP BY +user_id`, cw.binds, ["id", ...counted.map((t) => `"${t}"`)]),
+  ]);
+  // Rows made into objects here: id, the measures, the counts.
+  const out: (Measures & { id: string } & Record<T, number>)[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < marks.length || j < tallies.length) {
+    const m = marks[i];
+    const t = tallies[j];
+    const order = !m ? 1 : !t ? -1 : compareBinary(m[0] as string, t[0] as string);
+    const row = marksAt(order <= 0 ? m! : null) as Measures & { id: string } & Record<T, number>;
+    row.id = (order <= 0 ? m![0] : t![0]) as string;
+    counted.forEach((type, k) => {
+      (row as Record<string, unknown>)[type] = order >= 0 ? t![1 + k] : 0;
     });
-    return row;
-  });
+    out.push(row);
+    if (order <= 0) i++;
+    if (order >= 0) j++;
+  }
+  return out;
 }
 
-/** Every module with records (release_totals), to tell a filter that selects them all. */
+const NO_MEASURES: readonly number[] = MEASURES.map(() => 0);
+
+/** The measures of a row of MARK_MEASURES' sums after the id (null: no marks), the others 0. */
+function marksAt(cells: readonly unknown[] | null): Measures {
+  const m = measuresAt(NO_MEASURES, 0);
+  if (cells) MARK_MEASURES.forEach((name, k) => (m[name] = cells[1 + k] as number));
+  return m;
+}
+
+/**
+ * Every module with records (release_totals), to tell a filter that selects them all: one seek per
+ * module in the modules' index (each the least module after the last), not a scan of its entries
+ * (about a hundred per module: one per type and release).
+ */
 export async function listModulesPresent(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT DISTINCT module FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3").all<{ module: string }>();
+  const { results } = await db
+    .prepare(
+      `WITH RECURSIVE present(module) AS (
+         SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3
+         UNION ALL
+         SELECT (SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3 AND module > present.module)
+         FROM present WHERE present.module IS NOT NULL)
+       SELECT module FROM present WHERE module IS NOT NULL`,
+    )
+    .all<{ module: string }>();
   return results.map((r) => r.module);
 }
 
@@ -195,46 +245,61 @@ export async function listActivity(
   return results;
 }
 
+/** The query of listFieldsOf and listFieldValuesOf. */
+function fieldsOf(type: string, filter: TotalsFilter, names: readonly string[]): { sql: string; binds: unknown[] } {
+  const w = where([type], filter);
+  // The names are the caller's constants, not the query's. These types are rare: their own index
+  // finds them, where a release's and company's (which SQLite would rather take) reads every kind.
+  const columns = names.map((k) => `fields ->> '$.${k}' AS "${k}"`).join(", ");
+  return { sql: `SELECT ${columns} FROM records INDEXED BY records_type_module_idx WHERE ${w.sql}`, binds: w.binds };
+}
+
 /**
  * Some scalar fields of the records of one type under a filter (blueprints, translations: a few
  * thousand at most), read out of their JSON by the database: the rest of each record stays there.
  */
 export async function listFieldsOf<K extends string>(db: D1Database, type: string, filter: TotalsFilter, names: readonly K[]): Promise<Record<K, unknown>[]> {
-  const w = where([type], filter);
-  // The names are the caller's constants, not the query's. These types are rare: their own index
-  // finds them, where a release's and company's (which SQLite would rather take) reads every kind.
-  const columns = names.map((k) => `fields ->> '$.${k}' AS "${k}"`).join(", ");
-  const { results } = await db
-    .prepare(`SELECT ${columns} FROM records INDEXED BY records_type_module_idx WHERE ${w.sql}`)
-    .bind(...w.binds)
-    .all<Record<K, unknown>>();
+  const q = fieldsOf(type, filter, names);
+  const { results } = await db.prepare(q.sql).bind(...q.binds).all<Record<K, unknown>>();
   return results;
 }
 
-/**
- * A metric's measures per Sunday-based week (week = (day − 3) div 7) under a filter: everyone's
- * from day_totals, else from the daily totals.
- */
-export async function sumTotalsByWeek(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): Promise<(TotalsRow & { week: number })[]> {
+/** listFieldsOf's values as arrays in the order of `names` (listJsonRows: no value, let alone object, per field). */
+export async function listFieldValuesOf(db: D1Database, type: string, filter: TotalsFilter, names: readonly string[]): Promise<unknown[][]> {
+  const q = fieldsOf(type, filter, names);
+  return listJsonRows(db, q.sql, q.binds, names.map((k) => `"${k}"`));
+}
+
+/** A metric's measures per week under a filter: everyone's from day_totals, else from the daily totals. */
+function weekTotals(db: D1Database, types: readonly string[], filter: TotalsFilter, personDays: boolean): D1PreparedStatement {
   if (!filter.moduleScope && !filter.companies && !filter.users) {
     const days = filter.days ? ` AND day BETWEEN ?2 AND ?3` : "";
     const binds = [JSON.stringify(personDays ? ["pd"] : types), ...(filter.days ? [filter.days.from, filter.days.to] : [])];
-    const { results } = await db
+    return db
       .prepare(
         `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? "sum(people)" : "0"} AS person_days
          FROM day_totals WHERE record_type IN (SELECT value FROM json_each(?1))${days} GROUP BY week ORDER BY week`,
       )
-      .bind(...binds)
-      .all<TotalsRow & { week: number }>();
-    return results;
+      .bind(...binds);
   }
   const w = where(types, filter);
-  const { results } = await db
+  return db
     .prepare(
       `SELECT (day - 3) / 7 AS week, ${SUMS}, ${personDays ? PERSON_DAYS : "0"} AS person_days
        FROM daily_totals WHERE ${w.sql} GROUP BY week ORDER BY week`,
     )
-    .bind(...w.binds)
-    .all<TotalsRow & { week: number }>();
-  return results;
+    .bind(...w.binds);
+}
+
+/**
+ * Metrics' measures per Sunday-based week (week = (day − 3) div 7) under one filter, one list per
+ * question (record types, and whether person-days are counted), in one round trip to D1.
+ */
+export async function sumTotalsByWeek(
+  db: D1Database,
+  questions: readonly { types: readonly string[]; personDays: boolean }[],
+  filter: TotalsFilter,
+): Promise<(TotalsRow & { week: number })[][]> {
+  const results = await db.batch<TotalsRow & { week: number }>(questions.map((q) => weekTotals(db, q.types, filter, q.personDays)));
+  return results.map((r) => r.results);
 }

@@ -9,6 +9,7 @@ import { type Measure, MEASURES, metricById } from "../domain/contrib/metrics";
 import type { Derived, ProcessedRecord, TotalsDelta } from "../domain/contrib/records";
 import type { RawRecord } from "../../schemas/contrib/records";
 import { chunkJson } from "./chunk";
+import { listJsonRows } from "./json-rows";
 
 const CHUNK_ITEMS = 500;
 const CHUNK_CHARS = 512 * 1024;
@@ -697,16 +698,83 @@ export async function listProfilesThatMoved(db: D1Database): Promise<Profile[]> 
   return results.map(toProfile);
 }
 
-/** The name and seq of some user_ids' profiles (the oldest, should two share one), without their histories. */
-export async function listNamesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, { seq: number; user_name: string }>> {
-  if (userIds.length === 0) return new Map();
-  const results = await db.batch<{ user_id: string; seq: number; user_name: string }>(
-    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
-      db.prepare("SELECT user_id, seq, user_name FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC").bind(json),
-    ),
+/** The (module, branch) pairs where the profiles of some user_ids (a chunk as JSON) gave a ±2 since `sinceSeconds`, as rows (profile_seq, module, branch). */
+const coresOfUserIds = (db: D1Database, json: string, sinceSeconds: number) =>
+  listJsonRows(
+    db,
+    `SELECT c.profile_seq, c.module, c.branch FROM profiles AS p JOIN core_marks AS c ON c.profile_seq = p.seq
+     WHERE p.user_id IN (SELECT value FROM json_each(?1)) AND c.last_date >= ?2 ORDER BY c.module, c.branch`,
+    [json, sinceSeconds],
+    ["profile_seq", "module", "branch"],
   );
-  return new Map(results.flatMap((r) => r.results).map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name }]));
+
+/** The rows of some queries of one kind and of another, all asked at once (the round trips overlap), each kind's rows together. */
+async function rowsOfBoth(first: readonly Promise<unknown[][]>[], second: readonly Promise<unknown[][]>[]): Promise<[unknown[][], unknown[][]]> {
+  const rows = await Promise.all([...first, ...second]);
+  return [rows.slice(0, first.length).flat(), rows.slice(first.length).flat()];
 }
+
+/** Core rows (profile_seq, module, branch) filed per profile seq, in their order. */
+function fileCores(rows: readonly unknown[][]): Map<number, [string, string][]> {
+  const out = new Map<number, [string, string][]>();
+  for (const [seq, module, branch] of rows as [number, string, string][]) {
+    const list = out.get(seq);
+    if (list) list.push([module, branch]);
+    else out.set(seq, [[module, branch]]);
+  }
+  return out;
+}
+
+/**
+ * The name and seq of some user_ids' profiles (the oldest, should two share one), without their
+ * histories, and listCoresOf of them, at once: the cores are found by user_id (every profile of
+ * each, a superset of the ones named; callers look them up by seq).
+ */
+export async function listNamesAndCoresByUserIds(
+  db: D1Database,
+  userIds: readonly string[],
+  sinceSeconds: number,
+): Promise<{ names: Map<string, { seq: number; user_name: string }>; cores: Map<number, [string, string][]> }> {
+  if (userIds.length === 0) return { names: new Map(), cores: new Map() };
+  const chunks = chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS);
+  const [names, cores] = await rowsOfBoth(
+    chunks.map((json) =>
+      listJsonRows(db, "SELECT user_id, seq, user_name FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC", [json], ["user_id", "seq", "user_name"]),
+    ),
+    chunks.map((json) => coresOfUserIds(db, json, sinceSeconds)),
+  );
+  return { names: new Map((names as [string, number, string][]).map(([id, seq, name]) => [id, { seq, user_name: name }])), cores: fileCores(cores) };
+}
+
+/** listPeopleByUserIds and listCoresOf of those profiles at once (the cores as listNamesAndCoresByUserIds finds them). */
+export async function listPeopleAndCoresByUserIds(
+  db: D1Database,
+  userIds: readonly string[],
+  sinceSeconds: number,
+): Promise<{ people: Map<string, { seq: number; user_name: string; email: string | null; companies: Affiliation[] }>; cores: Map<number, [string, string][]> }> {
+  if (userIds.length === 0) return { people: new Map(), cores: new Map() };
+  const chunks = chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS);
+  const [people, cores] = await rowsOfBoth(
+    // The affiliations come as JSON, parsed with the rest, not by one JSON.parse per person.
+    chunks.map((json) => listJsonRows(db, PEOPLE_SQL, [json], ["user_id", "seq", "user_name", "email", { json: "companies" }])),
+    chunks.map((json) => coresOfUserIds(db, json, sinceSeconds)),
+  );
+  return {
+    people: new Map(
+      (people as [string, number, string, string | null, Affiliation[]][]).map(([id, seq, name, email, companies]) => [id, { seq, user_name: name, email, companies }]),
+    ),
+    cores: fileCores(cores),
+  };
+}
+
+type PersonRow = { user_id: string; seq: number; user_name: string; email: string | null; companies: string };
+
+const PEOPLE_SQL = "SELECT user_id, seq, user_name, emails ->> 0 AS email, companies FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC";
+
+const peopleOf = (db: D1Database, json: string) => db.prepare(PEOPLE_SQL).bind(json);
+
+const toPeople = (rows: readonly PersonRow[]) =>
+  new Map(rows.map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name, email: row.email, companies: JSON.parse(row.companies) as Affiliation[] }]));
 
 /** What a ranking of people shows of each: name, first email and affiliations (one each, the oldest should two share one). */
 export async function listPeopleByUserIds(
@@ -714,19 +782,8 @@ export async function listPeopleByUserIds(
   userIds: readonly string[],
 ): Promise<Map<string, { seq: number; user_name: string; email: string | null; companies: Affiliation[] }>> {
   if (userIds.length === 0) return new Map();
-  type Row = { user_id: string; seq: number; user_name: string; email: string | null; companies: string };
-  const results = await db.batch<Row>(
-    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
-      db
-        .prepare("SELECT user_id, seq, user_name, emails ->> 0 AS email, companies FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC")
-        .bind(json),
-    ),
-  );
-  return new Map(
-    results
-      .flatMap((r) => r.results)
-      .map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name, email: row.email, companies: JSON.parse(row.companies) as Affiliation[] }]),
-  );
+  const results = await db.batch<PersonRow>(chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) => peopleOf(db, json)));
+  return toPeople(results.flatMap((r) => r.results));
 }
 
 /** The profiles of some user_ids (one each, the oldest should two share one). */

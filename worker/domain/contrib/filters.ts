@@ -46,11 +46,22 @@ export function currentRelease(engine: Engine, nowSeconds: number): string | nul
 /** The project type a query without one means: the config's first. */
 export const defaultProjectType = (engine: Engine) => engine.projectTypes.find((t) => !t.child)?.id ?? engine.projectTypes[0]?.id ?? null;
 
-/** Every company name a record can carry: the config's companies, the names its users' histories use, and the two pseudo-companies. */
-export function knownCompanies(engine: Engine): Map<string, string> {
-  const names = new Set<string>([INDEPENDENT, ROBOTS, ...engine.companies.byName.values()]);
-  for (const user of engine.users) for (const c of user.companies) names.add(c.company_name);
-  return new Map([...names].map((n) => [n.toLowerCase(), n]));
+// Per compiled config: the company names by lower case (a `company` parameter is looked up in it).
+const knownCompaniesCache = new WeakMap<Engine, ReadonlyMap<string, string>>();
+
+/**
+ * Every company name a record can carry, by its lower case: the config's companies, the names its
+ * users' histories use, and the two pseudo-companies. Made once per compiled config.
+ */
+export function knownCompanies(engine: Engine): ReadonlyMap<string, string> {
+  let known = knownCompaniesCache.get(engine);
+  if (!known) {
+    const names = new Set<string>([INDEPENDENT, ROBOTS, ...engine.companies.byName.values()]);
+    for (const user of engine.users) for (const c of user.companies) names.add(c.company_name);
+    known = new Map([...names].map((n) => [n.toLowerCase(), n]));
+    knownCompaniesCache.set(engine, known);
+  }
+  return known;
 }
 
 /** Every module or group id a `module` parameter may name. */
