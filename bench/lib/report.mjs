@@ -469,32 +469,4 @@ without the first-contact scenarios; the shares hold, the milliseconds are of th
   Handing the object one JSON string per installation instead of 100 cloned records, and
   \`json_each\` over arrays (\`[id, type, name, body]\`) instead of objects, each saved 3–6% here,
   within the noise; in plain SQLite (3.40) the array form inserts a 100-row batch in 0.53 instead of
-  0.72 ms, a saving on D1's side, which applies one database's writes one at a time.
-
-### First contacts and commits (profiling notes, 2026-12-06)
-
-Counted with \`perf stat -e syscalls:sys_enter_fsync\` on both workerd processes while 16 connections
-post first contacts (a new installation per structure), on a host loaded by other work (load average
-3–6), so the rates of those runs mean little; the counts per request do not depend on the load.
-
-- **A first contact waited on the disk.** On 9b61207, under others' load, the runtime's one thread
-  spent about 30% of the time blocked in the kernel (state D, sampled from /proc every 5 ms) and was
-  never idle: workerd's SQLite commits and file creations are synchronous on that thread. A first
-  contact cost **12.0 fsyncs** (11.6–12.3) there: about 5 for the Installation object's
-  commits (its schema in the constructor, then the quota windows, the identity and the token key,
-  each after a different await), 1 for the AddressQuota object's count, 1 for D1, and the rest for
-  creating the object's database (journal, WAL, directory).
-- **One commit per request** (c26b146): the object makes no storage until its first write, makes all
-  of a request's writes after its last await (the token is made before the D1 write), so the schema,
-  identity, key and windows of a new installation commit once; the AddressQuota object keeps its
-  count in memory and writes it through as an installation's windows are (every count under a limit
-  of 100 or less). Now **8.5 fsyncs** (8.1–8.8) per first contact.
-- **What is left is creating the object.** A copy of the Worker whose object neither reads nor
-  writes its storage still cost 8.4 fsyncs and 6.3 file opens per first contact: workerd makes the
-  object's SQLite database (and its journal and WAL) when the object starts, whatever it stores. With
-  one object per installation, a first contact pays for that locally; on Cloudflare objects are not
-  SQLite files on the Worker's disk.
-- **Action-log batches as insert rows** (bb1dea4): the Worker turns each log into its insert row
-  (\`[id, type, name, body]\` JSON text) once and the object passes them on to D1 as they are. Workerd
-  CPU per fleet batch (50 bound installations, 100 new ids each; 3 interleaved runs each under that
-  load): median 5.13 ms before, 4.78 ms after (−7%).`;
+  0.72 ms, a saving on D1's side, which applies one database's writes one at a time.`;
