@@ -26,7 +26,7 @@ import { loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
 import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
 import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { companyDomain, createFakeGerrit, person } from "./lib/fake-gerrit.mjs";
-import { median } from "./lib/http.mjs";
+import { getAnswered, median } from "./lib/http.mjs";
 import { cpuCount, descendants, machineTicks, processTicks } from "./lib/procstat.mjs";
 import { openDatabases } from "./lib/rollup-db.mjs";
 import { renderContribResults } from "./lib/contrib-report.mjs";
@@ -97,13 +97,14 @@ function benchConfig(projects) {
 }
 
 async function api(method, route, body) {
-  const res = await fetch(`http://127.0.0.1:${PORT}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 300)}`);
+  const url = `http://127.0.0.1:${PORT}${route}`;
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) };
+  // A GET held by wrangler's proxy after a step of more than 5 s is asked again (lib/http.mjs).
+  const { ok, status, text } =
+    method === "GET"
+      ? await getAnswered(url, { headers, onRetry: (n) => log(`${route}: no answer in 15 s (attempt ${n}), asked again`) })
+      : await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined }).then(async (res) => ({ ok: res.ok, status: res.status, text: await res.text() }));
+  if (!ok) throw new Error(`${method} ${route}: ${status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
 

@@ -1,10 +1,12 @@
 // The benches against wrangler's local dev server when its runtime is busy longer than a keep-alive
-// timeout (a Queue step of more than 5 s under load): miniflare's Queue stopped delivering when
-// workerd wrote to a loopback connection Node had closed.
+// timeout (a Queue step of more than 5 s under load), the two ways bench:contrib stalled:
+// wrangler's proxy held the status GET whose forward failed until another request came, and
+// miniflare's Queue stopped delivering when workerd wrote to a loopback connection Node had closed.
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { keepIdleConnections } from "../../../bench/lib/bench-worker.mjs";
+import { getAnswered } from "../../../bench/lib/http.mjs";
 
 const servers: http.Server[] = [];
 afterEach(async () => {
@@ -19,6 +21,46 @@ async function listen(server: http.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return (server.address() as net.AddressInfo).port;
 }
+
+/** As wrangler 4.86's ProxyWorker after a failed forward: the first GET is held until the next request arrives. */
+function holdingProxy() {
+  let held: http.ServerResponse | null = null;
+  let requests = 0;
+  const server = http.createServer((_req, res) => {
+    requests++;
+    if (requests === 1) {
+      held = res;
+      return;
+    }
+    held?.end("released\n");
+    res.end("answered\n");
+  });
+  return { server, requests: () => requests };
+}
+
+describe("getAnswered", () => {
+  it("asks again when a proxy holds a GET until the next request, and gets the answer a single fetch never gets", async () => {
+    const port = await listen(holdingProxy().server);
+    await expect(fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(300) })).rejects.toThrow();
+
+    const proxy = holdingProxy();
+    const again = await listen(proxy.server);
+    const retries: number[] = [];
+    const res = await getAnswered(`http://127.0.0.1:${again}/`, { timeoutMs: 300, onRetry: (attempt) => retries.push(attempt) });
+    expect(res).toEqual({ status: 200, ok: true, text: "answered\n" });
+    expect(retries).toEqual([1]);
+    expect(proxy.requests()).toBe(2);
+  });
+
+  it("gives up after its attempts when nothing ever answers", async () => {
+    const port = await listen(http.createServer(() => {}));
+    const retries: number[] = [];
+    await expect(getAnswered(`http://127.0.0.1:${port}/`, { timeoutMs: 100, attempts: 3, onRetry: (a) => retries.push(a) })).rejects.toMatchObject({
+      name: "TimeoutError",
+    });
+    expect(retries).toEqual([1, 2]);
+  });
+});
 
 /**
  * Writes a request on a connection, as workerd does with a pooled one, without looking whether the
