@@ -16,7 +16,8 @@
 // answers at once, and the figure is the processor's, not a politeness delay's.
 //
 // Environment: BENCH_PORT (8792), BENCH_FAKE_PORT (8793), BENCH_CHANGES (100000), BENCH_REPOS (200),
-// BENCH_AUTHORS (3000), BENCH_REPEATS (3), BENCH_WAIT_QUIET (60 s), BENCH_OUT (bench/RESULTS.md).
+// BENCH_AUTHORS (3000), BENCH_REPEATS (3), BENCH_WAIT_QUIET (60 s), BENCH_STALL_S (600: a run with no
+// step for that long fails), BENCH_OUT (bench/RESULTS.md).
 // Exits non-zero if a check fails (the results are written anyway).
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -43,6 +44,8 @@ const COMPANIES = 40;
 const CONFIG_USERS = Math.min(300, AUTHORS);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
+/** No step for this long is a stall, not a slow step (the longest is seconds; a failed one comes again within minutes). */
+const STALL_S = Number(process.env.BENCH_STALL_S ?? 600);
 const TOUCH_SHARE = 0.01;
 const ADMIN_TOKEN = "bench-contrib-admin-token-0123456789";
 /** Goals (issue 13): the first run within 10 minutes; an incremental run reads about 1% of the rows. */
@@ -132,13 +135,21 @@ async function processorRun(label) {
   const run = await api("POST", "/api/1.0/admin/processor/run", {});
   log(`${label}: ${run.queued} sources queued`);
   let last = "";
+  let progress = "";
+  let movedAt = performance.now();
   for (;;) {
     await sleep(1000);
-    const { summary } = await api("GET", "/api/1.0/admin/processor");
+    const { summary, sources } = await api("GET", "/api/1.0/admin/processor");
     const state = JSON.stringify(summary);
     if (state !== last) log(`${label}: ${state} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
     last = state;
     if ((summary.queued ?? 0) + (summary.running ?? 0) === 0) break;
+    // Steps committed, and the errors of those that failed: what any step, good or bad, changes.
+    const moved = JSON.stringify(sources.map((s) => [s.steps, s.last_error]));
+    if (moved !== progress) [progress, movedAt] = [moved, performance.now()];
+    else if (performance.now() - movedAt > STALL_S * 1000) {
+      throw new Error(`${label}: no step for ${STALL_S} s while ${state}: the local Queue stopped delivering?`);
+    }
   }
   return { seconds: (performance.now() - started) / 1000, cpu: meter(), summary: JSON.parse(last) };
 }
