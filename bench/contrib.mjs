@@ -16,7 +16,8 @@
 // answers at once, and the figure is the processor's, not a politeness delay's.
 //
 // Environment: BENCH_PORT (8792), BENCH_FAKE_PORT (8793), BENCH_CHANGES (100000), BENCH_REPOS (200),
-// BENCH_AUTHORS (3000), BENCH_REPEATS (3), BENCH_WAIT_QUIET (60 s), BENCH_OUT (bench/RESULTS.md).
+// BENCH_AUTHORS (3000), BENCH_REPEATS (3), BENCH_WAIT_QUIET (60 s), BENCH_STALL_S (600: a run with no
+// step for that long fails), BENCH_OUT (bench/RESULTS.md).
 // Exits non-zero if a check fails (the results are written anyway).
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -26,7 +27,7 @@ import { loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
 import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
 import { freshState, startBenchWorker } from "./lib/bench-worker.mjs";
 import { companyDomain, createFakeGerrit, person } from "./lib/fake-gerrit.mjs";
-import { median } from "./lib/http.mjs";
+import { getAnswered, median } from "./lib/http.mjs";
 import { cpuCount, descendants, machineTicks, processTicks } from "./lib/procstat.mjs";
 import { openDatabases } from "./lib/rollup-db.mjs";
 import { renderContribResults } from "./lib/contrib-report.mjs";
@@ -43,6 +44,8 @@ const COMPANIES = 40;
 const CONFIG_USERS = Math.min(300, AUTHORS);
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
+/** No step for this long is a stall, not a slow step (the longest is seconds; a failed one comes again within minutes). */
+const STALL_S = Number(process.env.BENCH_STALL_S ?? 600);
 const TOUCH_SHARE = 0.01;
 const ADMIN_TOKEN = "bench-contrib-admin-token-0123456789";
 /** Goals (issue 13): the first run within 10 minutes; an incremental run reads about 1% of the rows. */
@@ -97,13 +100,14 @@ function benchConfig(projects) {
 }
 
 async function api(method, route, body) {
-  const res = await fetch(`http://127.0.0.1:${PORT}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text.slice(0, 300)}`);
+  const url = `http://127.0.0.1:${PORT}${route}`;
+  const headers = { authorization: `Bearer ${ADMIN_TOKEN}`, ...(body ? { "content-type": "application/json" } : {}) };
+  // A GET held by wrangler's proxy after a step of more than 5 s is asked again (lib/http.mjs).
+  const { ok, status, text } =
+    method === "GET"
+      ? await getAnswered(url, { headers, onRetry: (n) => log(`${route}: no answer in 15 s (attempt ${n}), asked again`) })
+      : await fetch(url, { method, headers, body: body ? JSON.stringify(body) : undefined }).then(async (res) => ({ ok: res.ok, status: res.status, text: await res.text() }));
+  if (!ok) throw new Error(`${method} ${route}: ${status} ${text.slice(0, 300)}`);
   return JSON.parse(text);
 }
 
@@ -131,13 +135,21 @@ async function processorRun(label) {
   const run = await api("POST", "/api/1.0/admin/processor/run", {});
   log(`${label}: ${run.queued} sources queued`);
   let last = "";
+  let progress = "";
+  let movedAt = performance.now();
   for (;;) {
     await sleep(1000);
-    const { summary } = await api("GET", "/api/1.0/admin/processor");
+    const { summary, sources } = await api("GET", "/api/1.0/admin/processor");
     const state = JSON.stringify(summary);
     if (state !== last) log(`${label}: ${state} after ${((performance.now() - started) / 1000).toFixed(0)} s`);
     last = state;
     if ((summary.queued ?? 0) + (summary.running ?? 0) === 0) break;
+    // Steps committed, and the errors of those that failed: what any step, good or bad, changes.
+    const moved = JSON.stringify(sources.map((s) => [s.steps, s.last_error]));
+    if (moved !== progress) [progress, movedAt] = [moved, performance.now()];
+    else if (performance.now() - movedAt > STALL_S * 1000) {
+      throw new Error(`${label}: no step for ${STALL_S} s while ${state}: the local Queue stopped delivering?`);
+    }
   }
   return { seconds: (performance.now() - started) / 1000, cpu: meter(), summary: JSON.parse(last) };
 }

@@ -2,6 +2,7 @@
 // and the worker on 127.0.0.1 without the inspector, its assets a snapshot of public/.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -51,6 +52,31 @@ export function migrateState(dir, config) {
 }
 
 /**
+ * HTTP servers made in this process from now on keep an idle keep-alive connection for `ms`, not
+ * Node's 5 s; returns the function that undoes it. miniflare's loopback server is one of them:
+ * the runtime reports each Queue batch to it, on a kept-alive connection. After an invocation that
+ * kept the runtime's one thread busy more than about 5 s (a long Queue step), workerd writes the
+ * report on the connection Node closed meanwhile ("Network connection lost"), and miniflare's
+ * Queue broker never delivers again. Held open longer than workerd's own 5 s, the connection is
+ * closed by workerd when it is idle, not by Node under a request.
+ */
+export function keepIdleConnections(ms) {
+  const create = http.createServer;
+  http.createServer = (...args) => {
+    const server = create(...args);
+    server.keepAliveTimeout = ms;
+    return server;
+  };
+  return () => {
+    http.createServer = create;
+  };
+}
+
+/** Longer than workerd's 5 s, so that workerd closes an idle loopback connection first. */
+const LOOPBACK_IDLE_MS = 60_000;
+let keepingIdleConnections = false;
+
+/**
  * Starts the worker of `config` (or of another `entrypoint` with that config) on
  * 127.0.0.1:`port` over `persistDir`, with `bindings` (plain text) overriding its vars. wrangler restarts the runtime when the config or the assets change,
  * even without `watch`, so the config is not watched (set before wrangler loads) and the assets
@@ -59,6 +85,10 @@ export function migrateState(dir, config) {
  */
 export async function startBenchWorker({ config, entrypoint, port, persistDir, bindings = {}, testScheduled = false, readyTimeoutMs = 90_000 }) {
   process.env.WRANGLER_CI_DISABLE_CONFIG_WATCHING = "true";
+  if (!keepingIdleConnections) {
+    keepIdleConnections(LOOPBACK_IDLE_MS);
+    keepingIdleConnections = true;
+  }
   const { unstable_startWorker } = await import("wrangler");
   const assets = path.join(persistDir, "public");
   if (!existsSync(assets)) cpSync(path.join(root, "public"), assets, { recursive: true });

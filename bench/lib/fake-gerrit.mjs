@@ -175,6 +175,10 @@ export function createFakeGerrit({ seed = 1, repos = 200, changes = 100_000, aut
     res.writeHead(status, { "content-type": status === 200 ? "application/json; charset=utf-8" : "text/plain" });
     res.end(body);
   });
+  // Idle connections kept longer than workerd's pool keeps them (5 s), as the loopback's are
+  // (bench-worker.mjs): else a step that kept the runtime busy more than 5 s writes its next
+  // request on a connection the fake closed meanwhile, and counts a retry.
+  server.keepAliveTimeout = 60_000;
 
   return {
     projects: [...byProject.keys()],

@@ -31,6 +31,27 @@ export function client(port, { connections = 1 } = {}) {
   };
 }
 
+/**
+ * A GET through wrangler's dev server that is sent again when no answer came within `timeoutMs`.
+ * Its proxy (wrangler 4.86's ProxyWorker) forwards each request to the runtime on a kept-alive
+ * connection. When the runtime's one thread was busy longer than its 5 s keep-alive timeout (a
+ * Queue step that long: D1 runs on that thread too), the runtime closes that connection as the
+ * request reaches it; the proxy takes the failure for a restart and holds a GET until the next
+ * request reaches it. Sent again, the GET is that next request, and both are answered.
+ * Gives `{ status, ok, text }`.
+ */
+export async function getAnswered(url, { headers = {}, timeoutMs = 15_000, attempts = 5, onRetry = (_attempt) => {} } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, ok: res.ok, text: await res.text() };
+    } catch (error) {
+      if (error?.name !== "TimeoutError" || attempt >= attempts) throw error;
+      onRetry(attempt);
+    }
+  }
+}
+
 /** p-th percentile (0–100) of numbers, nearest rank. */
 export function percentile(values, p) {
   if (values.length === 0) return null;
