@@ -2,10 +2,10 @@
 // and the worker on 127.0.0.1 without the inspector, its assets a snapshot of public/.
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { keepIdleConnections, LOOPBACK_IDLE_CONNECTION_MS } from "../../scripts/lib/idle-connections.mjs";
 import { bin, root, toolEnv } from "../../scripts/tool-env.mjs";
 import { descendants } from "./procstat.mjs";
 import { d1Bindings } from "./rollup-db.mjs";
@@ -51,29 +51,6 @@ export function migrateState(dir, config) {
   }
 }
 
-/**
- * HTTP servers made in this process from now on keep an idle keep-alive connection for `ms`, not
- * Node's 5 s; returns the function that undoes it. miniflare's loopback server is one of them:
- * the runtime reports each Queue batch to it, on a kept-alive connection. After an invocation that
- * kept the runtime's one thread busy more than about 5 s (a long Queue step), workerd writes the
- * report on the connection Node closed meanwhile ("Network connection lost"), and miniflare's
- * Queue broker never delivers again. Held open longer than workerd's own 5 s, the connection is
- * closed by workerd when it is idle, not by Node under a request.
- */
-export function keepIdleConnections(ms) {
-  const create = http.createServer;
-  http.createServer = (...args) => {
-    const server = create(...args);
-    server.keepAliveTimeout = ms;
-    return server;
-  };
-  return () => {
-    http.createServer = create;
-  };
-}
-
-/** Longer than workerd's 5 s, so that workerd closes an idle loopback connection first. */
-const LOOPBACK_IDLE_MS = 60_000;
 let keepingIdleConnections = false;
 
 /**
@@ -86,7 +63,7 @@ let keepingIdleConnections = false;
 export async function startBenchWorker({ config, entrypoint, port, persistDir, bindings = {}, testScheduled = false, readyTimeoutMs = 90_000 }) {
   process.env.WRANGLER_CI_DISABLE_CONFIG_WATCHING = "true";
   if (!keepingIdleConnections) {
-    keepIdleConnections(LOOPBACK_IDLE_MS);
+    keepIdleConnections(LOOPBACK_IDLE_CONNECTION_MS);
     keepingIdleConnections = true;
   }
   const { unstable_startWorker } = await import("wrangler");

@@ -2,10 +2,11 @@
 // timeout (a Queue step of more than 5 s under load), the two ways bench:contrib stalled:
 // wrangler's proxy held the status GET whose forward failed until another request came, and
 // miniflare's Queue stopped delivering when workerd wrote to a loopback connection Node had closed.
+import { spawnSync } from "node:child_process";
 import http from "node:http";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { keepIdleConnections } from "../../../bench/lib/bench-worker.mjs";
+import { keepIdleConnections } from "../../../scripts/lib/idle-connections.mjs";
 import { getAnswered } from "../../../bench/lib/http.mjs";
 
 const servers: http.Server[] = [];
@@ -114,4 +115,15 @@ describe("keepIdleConnections", () => {
       for (const socket of sockets) socket.destroy();
     }
   }, 15_000);
+});
+
+describe("npm start's preload", () => {
+  it("makes wrangler dev's HTTP servers keep an idle connection longer than workerd's 5 s", () => {
+    const preload = new URL("../../../scripts/dev-preload.mjs", import.meta.url).href;
+    const out = spawnSync(process.execPath, ["--import", preload, "-e", "console.log(require('node:http').createServer().keepAliveTimeout)"], {
+      encoding: "utf8",
+    });
+    expect(out.stderr).toBe("");
+    expect(Number(out.stdout.trim())).toBe(60_000);
+  });
 });
