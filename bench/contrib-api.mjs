@@ -45,7 +45,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { root, toolEnv } from "../scripts/tool-env.mjs";
 import { loadavg, machine, otherProcesses } from "./lib/bench-host.mjs";
 import { beforeRun, benchMain, makeChecks, writeSection } from "./lib/bench-results.mjs";
-import { freshState, migrateState, startBenchWorker } from "./lib/bench-worker.mjs";
+import { freshState, migrateState, startBenchWorker, VIA_PROXY } from "./lib/bench-worker.mjs";
 import { createContribApiData, DEFAULT_SEED } from "./lib/contrib-api-data.mjs";
 import { renderContribApiResults } from "./lib/contrib-api-report.mjs";
 import { client, median, percentile } from "./lib/http.mjs";
@@ -142,13 +142,16 @@ function workerdPids() {
 
 const bindings = { ADMIN_TOKEN, CONTRIB_USER_SOURCE: "none" };
 
+/** Where requests go: the running runtime's own port (see bench-worker.mjs), set at each start. */
+let servingPort = PORT;
+
 /**
  * Waits until the runtime serves: wrangler's `ready` is the proxy's, and the runtime workerd is
  * spawned after it (the first request would wait for it). A static asset is served without the
  * worker's code (run_worker_first is only /api/*), so the worker's first request stays its own.
  */
 async function untilServing() {
-  const http = client(PORT);
+  const http = client(servingPort);
   try {
     for (let i = 0; i < 300; i++) {
       const res = await http.get("/").catch(() => null);
@@ -166,7 +169,8 @@ async function startMeasuredWorker(persistDir) {
   const restoreSpawn = giveWorkerdV8Flags(V8_FLAGS, onWorkerdLine);
   try {
     const started = performance.now();
-    const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+    const { stop, port } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+    servingPort = port;
     await untilServing();
     return {
       startMs: performance.now() - started,
@@ -208,8 +212,9 @@ async function postBatch(http, body, n) {
 
 /** Seeds the config and the records; returns the seeding's figures and the typical filter. */
 async function seed(persistDir, data, checks) {
-  const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
-  const http = client(PORT);
+  const { stop, port } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+  servingPort = port;
+  const http = client(servingPort);
   try {
     const loaded = await adminCall(http, "PUT", "/api/1.0/admin/default-data", JSON.stringify(data.config));
     log(`config loaded: ${loaded.profiles_updated} profiles`);
@@ -329,7 +334,7 @@ const sha256 = (text) => createHash("sha256").update(text).digest("hex");
  * warm-up, the measured requests; the isolate's heap over the measured ones.
  */
 async function runCase(c, pids) {
-  const http = client(PORT);
+  const http = client(servingPort);
   try {
     const first = await http.get(c.url);
     const firstBody = answerOf(first, c.key);
@@ -366,7 +371,7 @@ async function runCase(c, pids) {
 
 /** The case's first answer after the runtime answered one `/api/1.0/metrics` (on a worker just started for it). */
 async function runAfterMetrics(c) {
-  const http = client(PORT);
+  const http = client(servingPort);
   try {
     const metrics = await http.get("/api/1.0/metrics");
     if (metrics.status !== 200) throw new Error(`/api/1.0/metrics: ${metrics.status} ${metrics.text.slice(0, 200)}`);
@@ -398,7 +403,7 @@ const STEP_REPEATS = 5;
 const STEP_STARTS = 2;
 
 async function runStartSteps(steps = START_STEPS) {
-  const http = client(PORT);
+  const http = client(servingPort);
   try {
     const out = [];
     for (const s of steps) {
@@ -627,8 +632,9 @@ async function main() {
       migrateState(persistDir, CONFIG);
       phases.migrateS = (performance.now() - t) / 1000;
       log(`migrated ${path.relative(root, persistDir)} in ${phases.migrateS.toFixed(0)} s`);
-      const http = client(PORT);
-      const { stop } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+      const { stop, port } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+      servingPort = port;
+      const http = client(servingPort);
       try {
         const release = data.busiestRelease();
         const projectType = data.busiestChildType();
@@ -651,7 +657,8 @@ async function main() {
       phases.readBackS = (performance.now() - t) / 1000;
     } else {
       let t = performance.now();
-      persistDir = freshState("contrib-api", CONFIG);
+      // A run at another scale (a smoke run) keeps its own dirs and leaves a kept full-scale one alone.
+      persistDir = freshState(RECORDS === 1_000_000 ? "contrib-api" : `contrib-api-${RECORDS}`, CONFIG);
       log(`state: ${path.relative(root, persistDir)}; seeding ${int(RECORDS)} records`);
       seeded = await seed(persistDir, data, checks);
       phases.seedS = (performance.now() - t) / 1000;
@@ -676,7 +683,7 @@ async function main() {
       code,
       quiet: quiet.quiet,
       load: { ...load, after: { loadavg: loadavg(), others: otherProcesses() } },
-      config: { port: PORT, requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS, cold: COLD, heapMb: HEAP_MB, seed: DEFAULT_SEED, reusedState: REUSE_STATE !== null },
+      config: { port: PORT, viaProxy: VIA_PROXY, requests: REQUESTS, warmup: WARMUP, rounds: ROUNDS, cold: COLD, heapMb: HEAP_MB, seed: DEFAULT_SEED, reusedState: REUSE_STATE !== null },
       scale: SCALE,
       goals: GOALS,
       releases: data.releases,

@@ -2,7 +2,9 @@
 // bench/RESULTS.md; with BENCH_PEER, side by side with another collector (the original fuel-stats).
 //
 // The worker runs through wrangler's programmatic API without the DevTools inspector (the CLI's
-// inspector logging costs about a third of the CPU) on a fresh persist dir, so that the rows in D1
+// inspector logging costs about a third of the CPU), and the load goes to the runtime's own socket,
+// not through wrangler dev's proxy (BENCH_VIA_PROXY=1 goes through it; see bench-worker.mjs), on a
+// fresh persist dir, so that the rows in D1
 // afterwards can be counted against what the load generator was told was stored (requests cut
 // off or answered 5xx are sent again after each run, as a sender would). Before the
 // measured runs a fleet of FLEET_SIZE installations is registered on every collector (each posts
@@ -16,7 +18,7 @@
 //
 // Environment: BENCH_SECONDS (10, at most 10), BENCH_WARMUP (3), BENCH_ROUNDS (3), BENCH_PORT
 // (8790), BENCH_MODES (keep-alive,new-connection; keep-alive alone with a peer), BENCH_SCENARIOS
-// (all), BENCH_WAIT_QUIET (60: seconds to wait for other vitest/workerd to finish), BENCH_PEER
+// (all), BENCH_VIA_PROXY (0), BENCH_WAIT_QUIET (60: seconds to wait for other vitest/workerd to finish), BENCH_PEER
 // (http://127.0.0.1:PORT of a fuel-stats collector whose database is empty), BENCH_PEER_DB (its
 // PostgreSQL, for psql; postgresql://collector:collector@127.0.0.1:5433/collector by default, or
 // "none" to skip counting its rows), BENCH_WRITES (1: run the rows-written pass; 0 to skip it),
@@ -29,7 +31,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { bin, root, toolEnv } from "../scripts/tool-env.mjs";
 import { benchMain, KEPT_MARKER } from "./lib/bench-results.mjs";
-import { assertPortFree, freshState, must, node, startBenchWorker } from "./lib/bench-worker.mjs";
+import { assertPortFree, freshState, must, node, startBenchWorker, VIA_PROXY } from "./lib/bench-worker.mjs";
 import { client } from "./lib/http.mjs";
 import { BATCH_SIZE, FLEET_SIZE, structureRequest, uidOf } from "./lib/payloads.mjs";
 import { cpuCount, descendants, machineTicks, serverPids, startCpuSample, tcpActiveOpens } from "./lib/procstat.mjs";
@@ -281,12 +283,12 @@ async function main() {
   const targets = [
     ...(PEER ? [{ name: "peer", port: PEER, processes: peerProcesses, tokens: {}, tally: freshTally() }] : []),
     // Looked up per run: the runtime starts after `ready` and could be restarted by wrangler.
-    { name: "edgestats", port: PORT, processes: edgestatsProcesses, tokens: {}, tally: freshTally() },
+    { name: "edgestats", port: edgestats.port, processes: edgestatsProcesses, tokens: {}, tally: freshTally() },
   ];
   const runs = [];
   const startedAt = new Date();
   try {
-    const ping = await fetch(`http://127.0.0.1:${PORT}/api/v1/ping/`);
+    const ping = await fetch(`http://127.0.0.1:${edgestats.port}/api/v1/ping/`);
     if (ping.status !== 200) throw new Error(`ping answered ${ping.status}`);
     for (const target of targets) {
       target.tokens = await registerFleet(target);
@@ -371,7 +373,7 @@ async function main() {
     machine: machine(),
     source: code,
     load: { quiet, before, after },
-    config: { port: PORT, peer: PEER, seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, modes: MODES, scenarios: SCENARIOS, fleet: FLEET_SIZE },
+    config: { port: PORT, viaProxy: VIA_PROXY, peer: PEER, seconds: SECONDS, warmup: WARMUP, rounds: ROUNDS, connections: CONNECTIONS, modes: MODES, scenarios: SCENARIOS, fleet: FLEET_SIZE },
     verifiedIn: Object.fromEntries(targets.map((t) => [t.name, t.countedIn ?? null])),
     runs,
     verification,

@@ -54,6 +54,37 @@ export function migrateState(dir, config) {
 let keepingIdleConnections = false;
 
 /**
+ * Benches talk to the runtime's own socket (miniflare's entry, what wrangler's proxy forwards to),
+ * as Cloudflare's edge hands a request to the Worker: wrangler dev's proxy is a development tool
+ * (it holds requests while the runtime reloads) that costs a second workerd process a quarter of
+ * the runtime's CPU per request and a hop of latency. BENCH_VIA_PROXY=1 measures through it.
+ */
+export const VIA_PROXY = process.env.BENCH_VIA_PROXY === "1";
+
+/**
+ * The runtime's address, as the runtime reports it to wrangler's proxy on each (re)load. wrangler
+ * 4.86 keeps it to itself: its DevEnv's proxy controller is told through `onReloadComplete`.
+ */
+function watchRuntimeAddress(devEnv) {
+  let latest = null;
+  const proxy = devEnv.proxy;
+  if (typeof proxy?.onReloadComplete !== "function") throw new Error("wrangler's DevEnv has no proxy.onReloadComplete: bench-worker.mjs needs updating for this wrangler");
+  const forward = proxy.onReloadComplete.bind(proxy);
+  proxy.onReloadComplete = (event) => {
+    const url = event?.proxyData?.userWorkerUrl;
+    if (url?.port) latest = Number(url.port);
+    return forward(event);
+  };
+  return {
+    /** The runtime's port once it has loaded, or null after `timeoutMs`. */
+    async port(timeoutMs) {
+      for (const until = Date.now() + timeoutMs; latest === null && Date.now() < until; ) await sleep(20);
+      return latest;
+    },
+  };
+}
+
+/**
  * Starts the worker of `config` (or of another `entrypoint` with that config) on
  * 127.0.0.1:`port` over `persistDir`, with `bindings` (plain text) overriding its vars. wrangler restarts the runtime when the config or the assets change,
  * even without `watch`, so the config is not watched (set before wrangler loads) and the assets
@@ -66,10 +97,12 @@ export async function startBenchWorker({ config, entrypoint, port, persistDir, b
     keepIdleConnections(LOOPBACK_IDLE_CONNECTION_MS);
     keepingIdleConnections = true;
   }
-  const { unstable_startWorker } = await import("wrangler");
+  const { unstable_DevEnv } = await import("wrangler");
   const assets = path.join(persistDir, "public");
   if (!existsSync(assets)) cpSync(path.join(root, "public"), assets, { recursive: true });
-  const worker = await unstable_startWorker({
+  const devEnv = new unstable_DevEnv();
+  const runtime = watchRuntimeAddress(devEnv);
+  const worker = await devEnv.startWorker({
     config,
     ...(entrypoint ? { entrypoint } : {}),
     assets,
@@ -89,12 +122,17 @@ export async function startBenchWorker({ config, entrypoint, port, persistDir, b
     new Promise((resolve) => (timer = setTimeout(() => resolve(false), readyTimeoutMs))),
   ]);
   clearTimeout(timer);
-  if (!startedOk) {
+  const runtimePort = startedOk ? await runtime.port(readyTimeoutMs) : null;
+  if (runtimePort === null) {
     await worker.dispose().catch(() => {});
     throw new Error(`the worker did not start within ${readyTimeoutMs / 1000} s (a build error above?)`);
   }
   return {
     worker,
+    /** The port the bench talks to: the runtime's own, or wrangler's proxy's with BENCH_VIA_PROXY=1. */
+    port: VIA_PROXY ? port : runtimePort,
+    runtimePort,
+    proxyPort: port,
     async stop() {
       await worker.dispose();
       for (let i = 0; i < 50 && descendants(process.pid).some((p) => p.name === "workerd"); i++) await sleep(200);

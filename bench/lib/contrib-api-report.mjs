@@ -89,7 +89,7 @@ function startStepsLines(report) {
       return `| ${STEP_LABEL[x.step] ?? x.step} | ${ms(x.first)} | ${ms(warmOf(x))} | ${ms(extraOf(x))} |${empty ? ` ${e ? `${ms(e.first)} / ${ms(warmOf(e))}` : "– (no config)"} |` : ""}`;
     }),
     "",
-    `The runtime's first request that reaches the worker costs ${ms(extraOf(ping))} ms more than a warm one: wrangler's proxy, the runtime's entry and ` +
+    `The runtime's first request that reaches the worker costs ${ms(extraOf(ping))} ms more than a warm one: ${report.config?.viaProxy ? "wrangler's proxy, " : ""}the runtime's entry and ` +
       `asset-router workers and the worker run their request paths for the first time, and V8 compiles each function at its first call ` +
       `(the worker's modules are evaluated during the start, before the runtime serves: a second of busy work at module scope lengthens the ` +
       `start, not the first request). Local D1's first query adds ${ms(d1)} ms: its own isolate's first request, its Durable Object made and ` +
@@ -153,7 +153,7 @@ export function renderContribApiResults(report) {
     "",
     `**Method.** ${rounds > 1 ? `${rounds} rounds, interleaved (every case once, then every case again, and so on, so that a slow spell of the host falls on all cases alike); the table shows the median of the rounds' figures for each case (the first answers, each percentile, the max) and the verdicts below use those medians. ` : ""}` +
       `${config.cold === "each" ? `${rounds > 1 ? "In each round every case starts" : "Every case starts"} the worker afresh on the same persist dir` : `The worker is started once${rounds > 1 ? " per round" : ""} for all cases`} ` +
-      `(wrangler's \`unstable_startWorker\`, no inspector; a start took ${n(median(starts) / 1000, 1)} s, median, until the runtime served a static asset, which runs none of the worker's code); the first request ` +
+      `(wrangler's \`unstable_startWorker\`, no inspector${config.viaProxy ? "; requests through wrangler dev's proxy" : "; requests to the runtime's own socket, not through wrangler dev's proxy (`BENCH_VIA_PROXY=1` goes through it)"}; a start took ${n(median(starts) / 1000, 1)} s, median, until the runtime served a static asset, which runs none of the worker's code); the first request ` +
       `${config.cold === "each" ? "after that start" : "of each case in turn (only the first case's is truly after a start)"} is the *cold* figure, then ` +
       `${config.warmup} unmeasured requests and ${config.requests} measured ones, one after the other on one keep-alive connection (*warm*: p50, p95, max). ` +
       (anyAfter

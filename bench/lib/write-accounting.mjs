@@ -52,7 +52,7 @@ function phases(tokens) {
 export async function measureWrites({ config, port, bindings, log }) {
   const dir = freshState("ingest-writes", config);
   const worker = await startBenchWorker({ config, entrypoint: path.join(root, "bench/lib/metered-worker.ts"), port, persistDir: dir, bindings });
-  const http = client(port, { connections: 4 });
+  const http = client(worker.port, { connections: 4 });
   const readWrites = async () => JSON.parse((await http.get("/__bench/writes")).text);
   const tokens = {};
   const results = [];
