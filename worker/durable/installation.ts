@@ -13,6 +13,7 @@ import {
 } from "../db/collector";
 import {
   acceptInstallation,
+  applyNewMigrations,
   bindToken,
   clearBinding,
   countObjectState,
@@ -92,7 +93,7 @@ export class Installation extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.fresh = !hasObjectSchema(ctx.storage.sql);
-    if (!this.fresh) migrateObjectStorage(ctx.storage.sql, INSTALLATION_MIGRATIONS);
+    if (!this.fresh) applyNewMigrations(ctx.storage.sql, INSTALLATION_MIGRATIONS);
   }
 
   /**
