@@ -38,7 +38,7 @@ function workerProject(name: string, include: string[], vars: Record<string, str
 export default defineConfig({
   test: {
     // The worker's own log lines (one per request and job step) are not printed: tests that check
-    // them spy on console.log (test/worker/request-log.test.ts). vitest reads this at the root only.
+    // them spy on console.log (captureLog in test/worker/helpers.ts). vitest reads this at the root only.
     onConsoleLog: (log) => !/^\{"kind":"(?:request|step)"/.test(log),
     projects: [
       // Pure functions (worker/domain, schemas): plain Node, fast.

@@ -1,7 +1,9 @@
 // Small factories and request helpers shared by the worker tests.
 import { applyD1Migrations, createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { afterEach, beforeEach, type MockInstance, vi } from "vitest";
 import worker from "../../worker/index";
+import type { RequestLine, StepLine } from "../../worker/observability/log";
 
 let seq = 0;
 /** A master_node_uid no other test uses (objects and rows are shared within a file). */
@@ -165,4 +167,26 @@ export async function count(table: "installation_structures" | "action_logs" | "
   const stmt = env.COLLECTOR_DB.prepare(`SELECT count(*) AS n FROM ${table}${where}`);
   const row = await (uid ? stmt.bind(uid) : stmt).first<{ n: number }>();
   return row!.n;
+}
+
+type LogLine = RequestLine | StepLine;
+
+/**
+ * Silences console.log in each test of the calling file, and reads back what it wrote: `written()`
+ * every call as text, `lines(kind)` the worker's JSON lines of one kind (worker/observability/log.ts);
+ * `clear()` forgets what was written so far.
+ */
+export function captureLog() {
+  let spy: MockInstance<typeof console.log>;
+  beforeEach(() => {
+    spy = vi.spyOn(console, "log").mockImplementation(() => {});
+  });
+  afterEach(() => spy.mockRestore());
+  const written = () => spy.mock.calls.map((args) => args.map(String).join(" "));
+  const lines = <K extends LogLine["kind"]>(kind: K) =>
+    written()
+      .filter((text) => text.startsWith("{"))
+      .map((text) => JSON.parse(text) as LogLine)
+      .filter((line): line is Extract<LogLine, { kind: K }> => line.kind === kind);
+  return { written, lines, clear: () => spy.mockClear() };
 }

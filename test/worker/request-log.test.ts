@@ -1,27 +1,12 @@
 // The request log line (worker/http/request-log.ts): one JSON line per request, with the route's
 // pattern, status, time, the installation's hash and the outcomes, and nothing secret.
 import { Hono } from "hono";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../../worker/http/app-env";
 import { requestLog } from "../../worker/http/request-log";
-import type { RequestLine } from "../../worker/observability/log";
-import { ADMIN_TOKEN, adminCall, call, eventually, freshUid, httpRequestLog, postJson, structure, TOKEN_HEADER } from "./helpers";
+import { ADMIN_TOKEN, adminCall, call, captureLog, eventually, freshUid, httpRequestLog, postJson, structure, TOKEN_HEADER } from "./helpers";
 
-let logged: ReturnType<typeof spyOnLog>;
-const spyOnLog = () => vi.spyOn(console, "log").mockImplementation(() => {});
-beforeEach(() => {
-  logged = spyOnLog();
-});
-afterEach(() => logged.mockRestore());
-
-/** Every line written so far, as written. */
-const written = () => logged.mock.calls.map((args) => args.map(String).join(" "));
-/** The request lines written so far. */
-const requestLines = () =>
-  written()
-    .filter((text) => text.startsWith("{"))
-    .map((text) => JSON.parse(text) as RequestLine)
-    .filter((line) => line.kind === "request");
+const log = captureLog();
 
 const sha256Prefix = async (text: string) =>
   Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))).slice(0, 6), (b) => b.toString(16).padStart(2, "0")).join("");
@@ -34,7 +19,7 @@ describe("the request log line", () => {
     await call("/api/v1/ping/");
     await call("/api/v1/json/collector/health?from_date=2026-01-01&to_date=2026-01-02");
     await call("/api/v1/no-such-thing/at/all");
-    const lines = requestLines();
+    const lines = log.lines("request");
     expect(lines).toHaveLength(3);
     expect(lines.map((l) => [l.method, l.route, l.status])).toEqual([
       ["GET", "/api/v1/ping", 200],
@@ -52,14 +37,14 @@ describe("the request log line", () => {
     expect((await adminCall(`/installations/${uid}`)).status).toBe(200);
     expect((await adminCall(`/installations/${uid}`, "GET", null)).status).toBe(401);
     expect((await adminCall(`/installations/${uid}`, "GET", "wrong-secret")).status).toBe(403);
-    const lines = requestLines();
+    const lines = log.lines("request");
     expect(lines.map((l) => [l.route, l.status])).toEqual([
       ["/api/v1/admin/installations/:uid", 200],
       ["/api/v1/admin/installations/:uid", 401],
       ["/api/v1/admin/installations/:uid", 403],
     ]);
-    expect(written().join("\n")).not.toContain(uid);
-    expect(written().join("\n")).not.toContain(ADMIN_TOKEN);
+    expect(log.written().join("\n")).not.toContain(uid);
+    expect(log.written().join("\n")).not.toContain(ADMIN_TOKEN);
   });
 
   it("gives a collector write the installation's hash and its outcomes, and never its token, address, uid or query", async () => {
@@ -75,7 +60,7 @@ describe("the request log line", () => {
     expect(res.status).toBe(200);
     // The hash is written under waitUntil, after the response.
     const lines = await eventually(async () => {
-      const found = requestLines();
+      const found = log.lines("request");
       expect(found).toHaveLength(2);
       return found;
     });
@@ -84,7 +69,7 @@ describe("the request log line", () => {
       { kind: "request", method: "POST", route: "/api/v1/installation_structure", status: 201, ms: expect.any(Number), installation: hash, outcomes: { accepted: 1 } },
       { kind: "request", method: "POST", route: "/api/v1/action_logs", status: 200, ms: expect.any(Number), installation: hash, outcomes: { accepted: 2, bound: 1 } },
     ]);
-    const text = written().join("\n");
+    const text = log.written().join("\n");
     for (const secret of [uid, token, ADMIN_TOKEN, SECRET_ADDRESS, SECRET_QUERY, "query-secret", "?"]) expect(text).not.toContain(secret);
   });
 
@@ -97,7 +82,7 @@ describe("the request log line", () => {
     const bad = await postJson("/api/v1/action_logs/", { action_logs: "nope" });
     expect(bad.status).toBe(400);
     const lines = await eventually(async () => {
-      const found = requestLines();
+      const found = log.lines("request");
       expect(found).toHaveLength(3);
       return found;
     });
@@ -106,14 +91,14 @@ describe("the request log line", () => {
       ["/api/v1/installation_structure", 403, await sha256Prefix(uid), null],
       ["/api/v1/action_logs", 400, null, null],
     ]);
-    expect(written().join("\n")).not.toContain("x".repeat(72));
+    expect(log.written().join("\n")).not.toContain("x".repeat(72));
   });
 
   it("names a dashboard page by the fallback that served it, not by its path", async () => {
     const res = await call("/adoption?secret=page-query-secret");
     expect(res.status).toBe(200);
-    expect(requestLines().map((l) => [l.method, l.route, l.status])).toEqual([["GET", "(page)", 200]]);
-    expect(written().join("\n")).not.toContain("page-query-secret");
+    expect(log.lines("request").map((l) => [l.method, l.route, l.status])).toEqual([["GET", "(page)", 200]]);
+    expect(log.written().join("\n")).not.toContain("page-query-secret");
   });
 
   it("adds the exception to the line of a 5xx, and nothing of it to a 4xx", async () => {
@@ -126,7 +111,7 @@ describe("the request log line", () => {
     app.onError((_, c) => c.json({ status: "error", message: "internal error" }, 500));
     expect((await app.request("/broken/42?token=abc")).status).toBe(500);
     expect((await app.request("/refused")).status).toBe(418);
-    expect(requestLines()).toEqual([
+    expect(log.lines("request")).toEqual([
       { kind: "request", method: "GET", route: "/broken/:id", status: 500, ms: expect.any(Number), error: "Error: D1_ERROR: no such table: nowhere" },
       { kind: "request", method: "GET", route: "/refused", status: 418, ms: expect.any(Number) },
     ]);

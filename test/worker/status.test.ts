@@ -89,6 +89,10 @@ beforeAll(async () => {
   );
 });
 
+/** One table's entry in the status, by its database's name and its own. */
+const table = (databases: ServiceStatus["databases"], db: string, name: string) =>
+  databases.find((d) => d.name === db)!.tables.find((t) => t.name === name);
+
 async function status(): Promise<ServiceStatus> {
   const res = await adminCall("/status");
   expect(res.status).toBe(200);
@@ -173,22 +177,20 @@ describe("GET /api/v1/admin/status", () => {
       expect(d.tables.every((t) => t.count === "exact")).toBe(true);
       expect(d.tables.map((t) => t.name)).not.toContain("d1_migrations");
     }
-    const table = (db: string, name: string) => databases.find((d) => d.name === db)!.tables.find((t) => t.name === name);
-    expect(table("analytic", "job_runs")).toEqual({ name: "job_runs", rows: 6, count: "exact" });
-    expect(table("analytic", "bundles")).toEqual({ name: "bundles", rows: 4, count: "exact" });
-    expect(table("collector", "collector_outcomes")).toEqual({ name: "collector_outcomes", rows: 5, count: "exact" });
-    expect(table("collector", "action_logs")).toEqual({ name: "action_logs", rows: 0, count: "exact" });
-    expect(table("contrib", "processor_sources")).toEqual({ name: "processor_sources", rows: 5, count: "exact" });
+    expect(table(databases, "analytic", "job_runs")).toEqual({ name: "job_runs", rows: 6, count: "exact" });
+    expect(table(databases, "analytic", "bundles")).toEqual({ name: "bundles", rows: 4, count: "exact" });
+    expect(table(databases, "collector", "collector_outcomes")).toEqual({ name: "collector_outcomes", rows: 5, count: "exact" });
+    expect(table(databases, "collector", "action_logs")).toEqual({ name: "action_logs", rows: 0, count: "exact" });
+    expect(table(databases, "contrib", "processor_sources")).toEqual({ name: "processor_sources", rows: 5, count: "exact" });
   });
 
   it("estimates a table past the cap from its rowids, or says it has more than the cap", async () => {
     const { databases } = await readServiceStatus(env, Date.now(), 3);
-    const table = (db: string, name: string) => databases.find((d) => d.name === db)!.tables.find((t) => t.name === name);
-    expect(table("analytic", "job_runs")).toEqual({ name: "job_runs", rows: 6, count: "rowid_span" });
-    expect(table("collector", "collector_outcomes")).toEqual({ name: "collector_outcomes", rows: 5, count: "rowid_span" });
-    expect(table("contrib", "day_totals")).toEqual({ name: "day_totals", rows: 4, count: "at_least" });
-    expect(table("analytic", "bundles")).toEqual({ name: "bundles", rows: 4, count: "rowid_span" });
-    expect(table("collector", "action_logs")).toEqual({ name: "action_logs", rows: 0, count: "exact" });
+    expect(table(databases, "analytic", "job_runs")).toEqual({ name: "job_runs", rows: 6, count: "rowid_span" });
+    expect(table(databases, "collector", "collector_outcomes")).toEqual({ name: "collector_outcomes", rows: 5, count: "rowid_span" });
+    expect(table(databases, "contrib", "day_totals")).toEqual({ name: "day_totals", rows: 4, count: "at_least" });
+    expect(table(databases, "analytic", "bundles")).toEqual({ name: "bundles", rows: 4, count: "rowid_span" });
+    expect(table(databases, "collector", "action_logs")).toEqual({ name: "action_logs", rows: 0, count: "exact" });
   });
 
   it("refuses a request without the admin secret (401) or with a wrong one (403)", async () => {

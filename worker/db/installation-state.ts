@@ -34,6 +34,14 @@ export function hasObjectSchema(sql: SqlStorage): boolean {
 /** Applies the statements of `migrations` that this object's storage has not seen yet. */
 export function migrateObjectStorage(sql: SqlStorage, migrations: readonly string[]): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`);
+  applyNewMigrations(sql, migrations);
+}
+
+/**
+ * migrateObjectStorage for storage known to have a schema (hasObjectSchema): without the
+ * `CREATE TABLE IF NOT EXISTS`, which SQLite counts as a write even when the table exists.
+ */
+export function applyNewMigrations(sql: SqlStorage, migrations: readonly string[]): void {
   const applied = sql.exec<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`).one().v ?? 0;
   migrations.slice(applied).forEach((statement, i) => {
     sql.exec(statement);

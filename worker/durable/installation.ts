@@ -13,6 +13,7 @@ import {
 } from "../db/collector";
 import {
   acceptInstallation,
+  applyNewMigrations,
   bindToken,
   clearBinding,
   countObjectState,
@@ -92,7 +93,7 @@ export class Installation extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.fresh = !hasObjectSchema(ctx.storage.sql);
-    if (!this.fresh) migrateObjectStorage(ctx.storage.sql, INSTALLATION_MIGRATIONS);
+    if (!this.fresh) applyNewMigrations(ctx.storage.sql, INSTALLATION_MIGRATIONS);
   }
 
   /**
@@ -108,6 +109,14 @@ export class Installation extends DurableObject<Env> {
       this.fresh = false;
     }
     return sql;
+  }
+
+  /**
+   * The storage, for a read: `load` runs on it, except while this object is fresh, when `empty`
+   * (what `load` would find in a new schema) is the answer, without SQL.
+   */
+  private read<T>(empty: T, load: (sql: SqlStorage) => T): T {
+    return this.fresh ? empty : load(this.ctx.storage.sql);
   }
 
   async storeStructure(
@@ -136,7 +145,7 @@ export class Installation extends DurableObject<Env> {
     batch: ActionLogBatch,
   ): Promise<Guarded<{ external_id: number; status: ActionLogStatus }[]>> {
     return this.guarded(context, batch.ids.length, async (trust) => {
-      const stored = this.fresh ? new Set<number>() : findStoredActionLogIds(this.ctx.storage.sql, batch.ids);
+      const stored = this.read(new Set<number>(), (sql) => findStoredActionLogIds(sql, batch.ids));
       const plan = planActionLogs(batch, stored);
       let inserted: Set<number> | "failed";
       try {
@@ -171,7 +180,7 @@ export class Installation extends DurableObject<Env> {
       acceptedAt: state.acceptedAt,
       firstSeen: state.firstSeen,
       lastSeen: await lastWriteAt(this.env.COLLECTOR_DB, uid),
-      issuingSince: state.boundHash === null && !this.fresh ? (loadTokenKey(this.ctx.storage.sql)?.createdAt ?? null) : null,
+      issuingSince: state.boundHash === null ? (this.read(null, loadTokenKey)?.createdAt ?? null) : null,
     };
   }
 
@@ -222,7 +231,7 @@ export class Installation extends DurableObject<Env> {
       }
       const deletedAt = Date.now();
       const rows = await deleteInstallationRows(this.env.COLLECTOR_DB, uid, deletedAt);
-      const object = this.fresh ? EMPTY_OBJECT_STATE : countObjectState(this.ctx.storage.sql);
+      const object = this.read(EMPTY_OBJECT_STATE, countObjectState);
       await this.ctx.storage.deleteAll();
       // No schema, as a new object: the next write finds no identity, no quotas, and makes it.
       this.fresh = true;
@@ -264,7 +273,7 @@ export class Installation extends DurableObject<Env> {
         return { ok: false, status: 403, reason: "rejected_identity", message: decision.message, token: issuing.token };
       }
 
-      const windows = (this.windows ??= this.fresh ? new Map() : loadQuotaWindows(this.ctx.storage.sql, ["requests", "records"]));
+      const windows = (this.windows ??= this.read(new Map<string, QuotaWindow>(), (sql) => loadQuotaWindows(sql, ["requests", "records"])));
       const [minuteBefore, dayBefore] = [windows.get("requests") ?? null, windows.get("records") ?? null];
       const minute = consumeQuota(minuteBefore, now, MINUTE_MS, limits.requestsPerMinute);
       if (!minute.allowed) {
@@ -319,7 +328,7 @@ export class Installation extends DurableObject<Env> {
 
   /** The identity as stored; an object with no schema yet has none. */
   private loadIdentity(): StoredIdentity {
-    return this.fresh ? NO_IDENTITY : loadIdentity(this.ctx.storage.sql);
+    return this.read(NO_IDENTITY, loadIdentity);
   }
 
   /** After a change of the identity or the key in storage. */
@@ -330,7 +339,7 @@ export class Installation extends DurableObject<Env> {
 
   private async currentTokenKey(): Promise<CryptoKey | null> {
     if (this.tokenKey === undefined) {
-      const stored = this.fresh ? null : loadTokenKey(this.ctx.storage.sql);
+      const stored = this.read(null, loadTokenKey);
       this.tokenKey = stored === null ? null : await importTokenKey(stored.key);
     }
     return this.tokenKey;
