@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { LinearRouter } from "hono/router/linear-router";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./http/app-env";
 import { dashboardPage } from "./http/dashboard-page";
@@ -23,8 +24,11 @@ import { schemas } from "./routes/schemas";
 import { statusAdmin } from "./routes/status";
 
 // strict: false answers every path with and without its trailing slash, as fuel-stats senders
-// use `/api/v1/ping/` while fuel-stats itself redirected the bare form.
-export const app = new Hono<AppEnv>({ strict: false });
+// use `/api/v1/ping/` while fuel-stats itself redirected the bare form. LinearRouter, not Hono's
+// default RegExpRouter: that one compiles every route into its matchers on an isolate's first
+// request (about 7 ms locally, most of a cold `/api/v1/ping/`), LinearRouter compiles nothing and
+// matches this many routes in microseconds (bench/RESULTS.md, "A start's fixed cost").
+export const app = new Hono<AppEnv>({ strict: false, router: new LinearRouter() });
 
 // First, so that its line has every request's status and time (docs/operations.md, "Observability").
 app.use("*", requestLog);
