@@ -90,7 +90,11 @@ const int = (n) => Math.round(n).toLocaleString("en-US");
 /** Collections reported by `--trace-gc` from every workerd this process starts, in order, with each pause. */
 const gcEvents = [];
 const outOfMemory = [];
-const V8_FLAGS = ["--trace-gc", ...(HEAP_MB > 0 ? [`--max-heap-size=${HEAP_MB}`] : [])];
+// The heap limit applies to every start; V8's GC trace only to the starts that measure the heap:
+// printing a line per collection made a start's first answer 3-4 ms slower (a first request
+// compiles and allocates enough for several scavenges), so no timed start carries it.
+const HEAP_FLAGS = HEAP_MB > 0 ? [`--max-heap-size=${HEAP_MB}`] : [];
+const TRACE_FLAGS = ["--trace-gc", ...HEAP_FLAGS];
 const onWorkerdLine = (pid, line) => {
   const event = parseGcLine(line);
   if (event) gcEvents.push({ ...event, pauseMs: Number(/MB, ([\d.]+) \/ [\d.]+ ms/.exec(line)?.[1] ?? 0) });
@@ -164,12 +168,15 @@ async function untilServing() {
   }
 }
 
-/** The worker with its workerd given V8_FLAGS (seeding runs with V8's defaults), serving. */
-async function startMeasuredWorker(persistDir) {
-  const restoreSpawn = giveWorkerdV8Flags(V8_FLAGS, onWorkerdLine);
+/**
+ * The worker (or another `entrypoint`) with its workerd given HEAP_FLAGS, and V8's GC trace when
+ * `trace` (seeding runs with V8's defaults), serving.
+ */
+async function startMeasuredWorker(persistDir, { entrypoint, trace = false } = {}) {
+  const restoreSpawn = giveWorkerdV8Flags(trace ? TRACE_FLAGS : HEAP_FLAGS, onWorkerdLine);
   try {
     const started = performance.now();
-    const { stop, port } = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+    const { stop, port } = await startBenchWorker({ config: CONFIG, entrypoint, port: PORT, persistDir, bindings });
     servingPort = port;
     await untilServing();
     return {
@@ -397,6 +404,16 @@ const START_STEPS = [
   { step: "releases", url: "/api/1.0/releases", status: 200 },
 ];
 
+/**
+ * The same on a Worker that does nothing of its own (bench/lib/baseline-worker.ts, with this
+ * config): what a start costs the local runtime, whatever the Worker.
+ */
+const BASELINE_WORKER = path.join(root, "bench/lib/baseline-worker.ts");
+const BASELINE_STEPS = [
+  { step: "baseline ping", url: "/api/v1/ping/", status: 200 },
+  { step: "baseline d1", url: "/api/d1", status: 200 },
+];
+
 /** Answers after a step's first that give its warm figure (their median). */
 const STEP_REPEATS = 5;
 /** Starts per round for the steps (a first answer is one figure per start). */
@@ -442,9 +459,9 @@ function isolateHeaps(events) {
  * Runs `run(worker)` on a worker started for it (or on the shared one), again after the runtime
  * restarted under it or a request failed; returns its result and the start's time.
  */
-async function onWorker(what, persistDir, run, interrupted, shared = null) {
+async function onWorker(what, persistDir, run, interrupted, { shared = null, entrypoint, trace = false } = {}) {
   for (let attempt = 0; ; attempt++) {
-    const worker = shared ? await shared.get() : await startMeasuredWorker(persistDir);
+    const worker = shared ? await shared.get() : await startMeasuredWorker(persistDir, { entrypoint, trace });
     let r;
     let restarted = false;
     try {
@@ -491,7 +508,9 @@ export function combineRounds(c, rounds) {
     warm: { ...warm, p95Range: [Math.min(...rounds.map((r) => r.warm.p95)), Math.max(...rounds.map((r) => r.warm.p95))] },
     coldRatio: firstMs / warm.p50,
     bytes: one.bytes,
-    sameAnswer: rounds.every((r) => r.first.sha256 === one.first.sha256 && (!r.afterMetrics || r.afterMetrics.sha256 === one.first.sha256)),
+    sameAnswer: rounds.every(
+      (r) => r.first.sha256 === one.first.sha256 && (!r.afterMetrics || r.afterMetrics.sha256 === one.first.sha256) && (!r.tracedSha256 || r.tracedSha256 === one.first.sha256),
+    ),
     bad: rounds.reduce((n, r) => n + r.bad, 0),
     badExample: rounds.find((r) => r.badExample)?.badExample ?? null,
     heap: worst?.heap ?? null,
@@ -505,7 +524,7 @@ export function combineRounds(c, rounds) {
 /** A start's steps over its starts: the median first answer and warm figure of each, and what the first costs more. */
 function combineStartSteps(runs) {
   if (runs.length === 0) return null;
-  return START_STEPS.flatMap((s) => {
+  return [...START_STEPS, ...BASELINE_STEPS].flatMap((s) => {
     const of = runs.map((r) => r.steps.find((x) => x.step === s.step)).filter(Boolean);
     if (of.length === 0) return [];
     return [{ step: s.step, url: s.url, starts: of.length, first: median(of.map((x) => x.first)), warm: median(of.map((x) => x.warm)), extra: median(of.map((x) => x.first - x.warm)) }];
@@ -515,18 +534,20 @@ function combineStartSteps(runs) {
 /**
  * Every case, each from a fresh start of the worker (BENCH_COLD=each) or all on one per round
  * (once), in BENCH_ROUNDS interleaved rounds; with fresh starts also each case's first answer
- * after /metrics, and a round's start steps on this persist dir and on an empty one.
+ * after /metrics, and a round's start steps on this persist dir, on an empty one and on the
+ * baseline worker.
  */
 async function measure(persistDir, cases, emptyDir) {
   const runs = new Map(cases.map((c) => [c, []]));
-  const startSteps = { data: [], empty: [] };
+  const startSteps = { data: [], empty: [], baseline: [] };
   const interrupted = [];
   for (let round = 1; round <= ROUNDS; round++) {
     let current = null;
     const shared =
       COLD === "once"
         ? {
-            get: async () => (current ??= await startMeasuredWorker(persistDir)),
+            // One start for every case: it measures the heap too, so it carries the trace.
+            get: async () => (current ??= await startMeasuredWorker(persistDir, { trace: true })),
             reset: async () => {
               await current?.stop();
               current = null;
@@ -538,10 +559,18 @@ async function measure(persistDir, cases, emptyDir) {
         startSteps.data.push(await onWorker(`round ${round}: a start's steps`, persistDir, () => runStartSteps(), interrupted));
         const withoutConfig = START_STEPS.filter((x) => x.step !== "releases");
         if (emptyDir) startSteps.empty.push(await onWorker(`round ${round}: a start's steps (empty database)`, emptyDir, () => runStartSteps(withoutConfig), interrupted));
+        startSteps.baseline.push(await onWorker(`round ${round}: a start's steps (baseline worker)`, persistDir, () => runStartSteps(BASELINE_STEPS), interrupted, { entrypoint: BASELINE_WORKER }));
       }
       for (const c of cases) {
-        const r = await onWorker(label(c), persistDir, (w) => runCase(c, w.pids), interrupted, shared);
+        const r = await onWorker(label(c), persistDir, (w) => runCase(c, w.pids), interrupted, { shared });
         if (r.bad > 0) log(`${label(c)}: ${r.bad} bad answers, e.g. ${r.badExample}`);
+        if (COLD === "each") {
+          // The same requests again on a start of its own with V8's GC trace: the heap.
+          const traced = await onWorker(`${label(c)} heap`, persistDir, (w) => runCase(c, w.pids), interrupted, { trace: true });
+          Object.assign(r, { heap: traced.heap, otherIsolates: traced.otherIsolates, gcPauseMs: traced.gcPauseMs, tracedSha256: traced.first.sha256 });
+          r.bad += traced.bad;
+          r.badExample ??= traced.badExample;
+        }
         if (COLD === "each" && c.filter !== "floor") r.afterMetrics = await onWorker(`${label(c)} after /metrics`, persistDir, () => runAfterMetrics(c), interrupted);
         runs.get(c).push(r);
         log(
@@ -557,7 +586,7 @@ async function measure(persistDir, cases, emptyDir) {
     const rounds = runs.get(c);
     return { ...combineRounds(c, rounds), firstBody: rounds[0].firstBody };
   });
-  return { results, interrupted, startSteps: { data: combineStartSteps(startSteps.data), empty: combineStartSteps(startSteps.empty) } };
+  return { results, interrupted, startSteps: { data: combineStartSteps(startSteps.data), empty: combineStartSteps(startSteps.empty), baseline: combineStartSteps(startSteps.baseline) } };
 }
 
 function check(checks, data, results, back) {
@@ -565,7 +594,7 @@ function check(checks, data, results, back) {
   for (const r of results) {
     checks.truth(`${label(r)}: the first answer is a 200 with "${r.key}"`, r.first.ok, r.first.ok ? "" : `${r.first.status} ${r.first.text}`);
     if (r.afterMetrics) checks.truth(`${label(r)}: the first answer after /metrics is a 200 with "${r.key}"`, r.afterMetrics.ok);
-    checks.truth(`${label(r)}: the same first answer in every round and after /metrics`, r.sameAnswer);
+    checks.truth(`${label(r)}: the same first answer in every round, after /metrics and in the heap's start`, r.sameAnswer);
     checks.equal(`${label(r)}: every measured answer is a 200 with "${r.key}"`, 0, r.bad);
   }
   const e = data.expected;

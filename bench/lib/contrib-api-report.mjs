@@ -62,6 +62,8 @@ const STEP_LABEL = {
   404: "a path under `/api/1.0` that no route has (a 404): the data version, local D1's first query",
   metrics: "`/api/1.0/metrics`: the cheapest answer (that query, no totals)",
   releases: "`/api/1.0/releases`: the config read and compiled into the engine",
+  "baseline ping": "a Worker that does nothing (bench/lib/baseline-worker.ts), same config: `/api/v1/ping/`, an empty 200",
+  "baseline d1": "the same Worker: `/api/d1`, local D1's `SELECT 1`",
 };
 
 /** A start's fixed cost step by step (starts of their own): the table and what each step adds. */
@@ -74,6 +76,8 @@ function startStepsLines(report) {
   const extraOf = (x) => (x ? (x.extra ?? x.first - (x.warm ?? x.second)) : null);
   const warmOf = (x) => x.warm ?? x.second;
   const [ping, notFound, metrics, releases] = ["ping", "404", "metrics", "releases"].map((name) => step(steps, name));
+  const baseline = report.startSteps.baseline ?? null;
+  const [basePing, baseD1] = ["baseline ping", "baseline d1"].map((name) => step(baseline, name));
   const d1 = extraOf(notFound);
   const d1Empty = extraOf(step(empty, "404"));
   const sameOnEmpty = d1 !== null && d1Empty !== null && Math.abs(d1Empty - d1) <= Math.max(3, Math.abs(d1) * 0.3);
@@ -88,15 +92,22 @@ function startStepsLines(report) {
       const e = step(empty, x.step);
       return `| ${STEP_LABEL[x.step] ?? x.step} | ${ms(x.first)} | ${ms(warmOf(x))} | ${ms(extraOf(x))} |${empty ? ` ${e ? `${ms(e.first)} / ${ms(warmOf(e))}` : "– (no config)"} |` : ""}`;
     }),
+    ...(baseline ?? []).map((x) => `| ${STEP_LABEL[x.step] ?? x.step} | ${ms(x.first)} | ${ms(warmOf(x))} | ${ms(extraOf(x))} |${empty ? " – |" : ""}`),
     "",
-    `The runtime's first request that reaches the worker costs ${ms(extraOf(ping))} ms more than a warm one: ${report.config?.viaProxy ? "wrangler's proxy, " : ""}the runtime's entry and ` +
-      `asset-router workers and the worker run their request paths for the first time, and V8 compiles each function at its first call ` +
-      `(the worker's modules are evaluated during the start, before the runtime serves: a second of busy work at module scope lengthens the ` +
-      `start, not the first request). Local D1's first query adds ${ms(d1)} ms: its own isolate's first request, its Durable Object made and ` +
+    (basePing
+      ? `The worker's first request costs ${ms(extraOf(ping))} ms more than a warm one; a Worker that does nothing, started the same way on the same ` +
+        `persist dir, pays ${ms(extraOf(basePing))} ms on its first${report.config?.viaProxy ? " (through wrangler's proxy as well)" : ""}: that much is the runtime's (its entry and asset-router ` +
+        `workers' first run), the other ${ms(extraOf(ping) - extraOf(basePing))} ms is edgestats' own first request (V8 compiles each function of the path at its first call; ` +
+        `the worker's modules are evaluated during the start, before the runtime serves, so work at module scope lengthens the start, not the first request). `
+      : `The runtime's first request that reaches the worker costs ${ms(extraOf(ping))} ms more than a warm one: ${report.config?.viaProxy ? "wrangler's proxy, " : ""}the runtime's entry and ` +
+        `asset-router workers and the worker run their request paths for the first time, and V8 compiles each function at its first call ` +
+        `(the worker's modules are evaluated during the start, before the runtime serves: a second of busy work at module scope lengthens the ` +
+        `start, not the first request). `) +
+      `Local D1's first query adds ${ms(d1)} ms${baseD1 ? ` (the baseline's first \`SELECT 1\` ${ms(extraOf(baseD1))} ms)` : ""}: its own isolate's first request, its Durable Object made and ` +
       `its SQLite database opened${
         d1Empty === null
           ? "."
-          : `; on the empty database ${ms(d1Empty)} ms${sameOnEmpty ? ", about the same: opening the 2.6 GB file is not what it costs." : "."}`
+          : `; on the empty database ${ms(d1Empty)} ms${sameOnEmpty ? ", about the same: opening the large file is not what it costs." : "."}`
       } ` +
       (metrics ? `\`/metrics\` after them adds ${ms(extraOf(metrics))} ms (its route's first run). ` : "") +
       (releases ? `\`/releases\`, the first answer that reads the config, adds ${ms(extraOf(releases))} ms: the config read from D1 and compiled into the engine, which every question's first answer after a start pays as well.` : ""),
@@ -161,7 +172,8 @@ export function renderContribApiResults(report) {
         : "") +
       `No request sends If-None-Match (a 304 runs no query); every answer is checked to be a 200 with JSON holding the endpoint's key${rounds > 1 || anyAfter ? ", and each round's first answers to be the same" : ""}. ` +
       `Times are the client's, request sent to body read, on 127.0.0.1. The heap is V8's account (\`--trace-gc\`) of the worker's isolate during the ` +
-      `measured requests, with ${heapSetting(config)}: the most used before a collection, and the most a full collection left (live)${rounds > 1 ? ", the largest of any round" : ""}.` +
+      `measured requests, with ${heapSetting(config)}: the most used before a collection, and the most a full collection left (live)${rounds > 1 ? ", the largest of any round" : ""}` +
+      `${config.cold === "each" ? `, taken on one more start per case and round that sends the same requests: the trace prints a line per collection, which made a first answer 3–4 ms slower, so the timed starts run without it` : ""}.` +
       (rounds > 1 ? ` Where a case's p95 is within a third of its goal, or its rounds fall on both sides of it, the p95 cell also shows the lowest and the highest of the rounds' p95.` : ""),
     "",
     `| endpoint | filter | cold: first answer (ms) |${anyAfter ? " first after /metrics (ms) |" : ""} warm p50 (ms) | p95 | max | first ÷ p50 |${anyAfter ? " after /metrics ÷ p50 |" : ""} answer (bytes) | heap: peak used / live (MB) |`,
