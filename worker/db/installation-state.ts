@@ -3,28 +3,41 @@ import type { IdentityState } from "../domain/identity";
 import { COUNT_ACTION_LOG_IDS } from "./action-log-ids";
 import { QUOTA_MIGRATION } from "./quota-state";
 
-export const INSTALLATION_MIGRATIONS = [
-  `CREATE TABLE action_log_keys (external_id INTEGER PRIMARY KEY) WITHOUT ROWID`,
-  `CREATE TABLE identity (
+const ACTION_LOG_KEYS = `CREATE TABLE action_log_keys (external_id INTEGER PRIMARY KEY) WITHOUT ROWID`;
+const IDENTITY = `CREATE TABLE identity (
      id INTEGER PRIMARY KEY CHECK (id = 1),
      first_seen INTEGER NOT NULL,
      last_seen INTEGER NOT NULL,
      bound_hash TEXT,
      bound_at INTEGER,
      accepted_at INTEGER
-   )`,
+   )`;
+const TOKEN_KEY = `CREATE TABLE token_key (
+     id INTEGER PRIMARY KEY CHECK (id = 1),
+     key BLOB NOT NULL,
+     created_at INTEGER NOT NULL
+   )`;
+const ACTION_LOG_RANGES = `CREATE TABLE action_log_ranges (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, CHECK (hi >= lo)) WITHOUT ROWID`;
+
+/** How an object's storage got to its schema, one version per statement; objects made before a version get it on their next start. */
+export const INSTALLATION_MIGRATIONS = [
+  ACTION_LOG_KEYS,
+  IDENTITY,
   `CREATE TABLE issued_tokens (hash TEXT PRIMARY KEY, issued_at INTEGER NOT NULL) WITHOUT ROWID`,
   QUOTA_MIGRATION,
   // Tokens are no longer stored: the object checks them with its key (see worker/crypto.ts).
   `DROP TABLE issued_tokens`,
-  `CREATE TABLE token_key (
-     id INTEGER PRIMARY KEY CHECK (id = 1),
-     key BLOB NOT NULL,
-     created_at INTEGER NOT NULL
-   )`,
+  TOKEN_KEY,
   // Stored action-log ids as ranges; action_log_keys, one row per id, is only read (see action-log-ids.ts).
-  `CREATE TABLE action_log_ranges (lo INTEGER PRIMARY KEY, hi INTEGER NOT NULL, CHECK (hi >= lo)) WITHOUT ROWID`,
+  ACTION_LOG_RANGES,
 ];
+
+/**
+ * The schema INSTALLATION_MIGRATIONS leave, made at once by a new object (createObjectSchema):
+ * without the steps that later ones undo, and one version row instead of one per step
+ * (test/worker/object-schema.test.ts checks that both end the same).
+ */
+export const INSTALLATION_SCHEMA = [ACTION_LOG_KEYS, IDENTITY, QUOTA_MIGRATION, TOKEN_KEY, ACTION_LOG_RANGES];
 
 /** Whether this object's storage has a schema (made by migrateObjectStorage); a read, no write. */
 export function hasObjectSchema(sql: SqlStorage): boolean {
@@ -35,6 +48,16 @@ export function hasObjectSchema(sql: SqlStorage): boolean {
 export function migrateObjectStorage(sql: SqlStorage, migrations: readonly string[]): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)`);
   applyNewMigrations(sql, migrations);
+}
+
+/**
+ * Makes the schema of `migrations` in storage that has none, from `schema` (what those migrations
+ * leave), and records it as at their last version.
+ */
+export function createObjectSchema(sql: SqlStorage, schema: readonly string[], migrations: readonly string[]): void {
+  sql.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY)`);
+  for (const statement of schema) sql.exec(statement);
+  sql.exec(`INSERT INTO schema_migrations (version) VALUES (?)`, migrations.length);
 }
 
 /**

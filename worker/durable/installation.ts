@@ -17,15 +17,16 @@ import {
   bindToken,
   clearBinding,
   countObjectState,
+  createObjectSchema,
   findStoredActionLogIds,
   hasObjectSchema,
   INSTALLATION_MIGRATIONS,
+  INSTALLATION_SCHEMA,
   loadIdentity,
   loadTokenKey,
   markSeen,
   type ObjectStateCounts,
   type StoredIdentity,
-  migrateObjectStorage,
   rememberActionLogIds,
   saveTokenKey,
 } from "../db/installation-state";
@@ -105,7 +106,7 @@ export class Installation extends DurableObject<Env> {
   private storage(): SqlStorage {
     const sql = this.ctx.storage.sql;
     if (this.fresh) {
-      migrateObjectStorage(sql, INSTALLATION_MIGRATIONS);
+      createObjectSchema(sql, INSTALLATION_SCHEMA, INSTALLATION_MIGRATIONS);
       this.fresh = false;
     }
     return sql;
