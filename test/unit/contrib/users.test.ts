@@ -63,3 +63,14 @@ describe("toUserProfile", () => {
     expect(toUserProfile(chen, at("2022-01-01")).company_link.title).toBe("Aurora Cloud Systems");
   });
 });
+
+describe("the compiled config's users and fingerprints", () => {
+  it("are made once, at their first use, and do not depend on when", () => {
+    const lazy = compileDefaultData(exampleConfig());
+    expect(lazy.users).toBe(lazy.users);
+    expect(lazy.fingerprints).toBe(lazy.fingerprints);
+    const fresh = compileDefaultData(exampleConfig());
+    expect(fresh.fingerprints).toEqual(lazy.fingerprints);
+    expect(fresh.users).toEqual(engine.users);
+  });
+});

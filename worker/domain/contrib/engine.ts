@@ -11,7 +11,7 @@ export interface Engine {
   config: DefaultData;
   companies: CompanyIndex;
   releases: Release[];
-  users: ConfigProfile[];
+  readonly users: ConfigProfile[];
   moduleGroups: Map<string, ModuleGroup>;
   moduleAliases: Map<string, string>;
   projectTypes: ProjectTypeNode[];
@@ -20,37 +20,49 @@ export interface Engine {
    * config version can move: the company index (made-up profiles follow email domains), and the
    * releases with the module aliases (every record).
    */
-  fingerprints: { companies: string; releasesAndModules: string };
+  readonly fingerprints: { companies: string; releasesAndModules: string };
 }
 
-/** Stackalytics' normaliser: user_id derived, emails lower-cased, histories in normal form. */
+/**
+ * Stackalytics' normaliser: user_id derived, emails lower-cased, histories in normal form. The
+ * users and the fingerprints are made at their first use: a read answer without a company
+ * filter needs neither, and they are about half of compiling a config (bench:contrib-api's, in Node).
+ */
 export function compileDefaultData(data: DefaultData): Engine {
   const companies = buildCompanyIndex(data.companies);
   const releases = normalizeReleases(data.releases);
   const moduleAliases = buildModuleAliases(data.repos);
+  let users: ConfigProfile[] | undefined;
+  let fingerprints: Engine["fingerprints"] | undefined;
   return {
     config: data,
     companies,
     releases,
-    users: data.users.map((u) => {
-      const emails = [...new Set(u.emails.map((e) => e.toLowerCase()))];
-      return {
-        user_id: u.launchpad_id ?? emails[0]!,
-        user_name: u.user_name,
-        emails,
-        launchpad_id: u.launchpad_id ?? null,
-        gerrit_id: u.gerrit_id ?? null,
-        github_id: u.github_id ?? null,
-        zanata_id: u.zanata_id ?? null,
-        companies: affiliationsOfConfigUser(u, companies),
-      };
-    }),
+    get users() {
+      users ??= data.users.map((u) => {
+        const emails = [...new Set(u.emails.map((e) => e.toLowerCase()))];
+        return {
+          user_id: u.launchpad_id ?? emails[0]!,
+          user_name: u.user_name,
+          emails,
+          launchpad_id: u.launchpad_id ?? null,
+          gerrit_id: u.gerrit_id ?? null,
+          github_id: u.github_id ?? null,
+          zanata_id: u.zanata_id ?? null,
+          companies: affiliationsOfConfigUser(u, companies),
+        };
+      });
+      return users;
+    },
     moduleGroups: buildModuleGroups(data),
     moduleAliases,
     projectTypes: buildProjectTypes(data.project_types),
-    fingerprints: {
-      companies: JSON.stringify([[...companies.byDomain], [...companies.byName]]),
-      releasesAndModules: JSON.stringify([releases, [...moduleAliases]]),
+    get fingerprints() {
+      fingerprints ??= {
+        companies: JSON.stringify([[...companies.byDomain], [...companies.byName]]),
+        releasesAndModules: JSON.stringify([releases, [...moduleAliases]]),
+      };
+      return fingerprints;
     },
   };
 }
