@@ -54,10 +54,12 @@ export function migrateState(dir, config) {
 let keepingIdleConnections = false;
 
 /**
- * Benches talk to the runtime's own socket (miniflare's entry, what wrangler's proxy forwards to),
- * as Cloudflare's edge hands a request to the Worker: wrangler dev's proxy is a development tool
- * (it holds requests while the runtime reloads) that costs a second workerd process a quarter of
- * the runtime's CPU per request and a hop of latency. BENCH_VIA_PROXY=1 measures through it.
+ * `port` in what startBenchWorker returns is the runtime's own socket (miniflare's entry, what
+ * wrangler's proxy forwards to), as Cloudflare's edge hands a request to the Worker: wrangler
+ * dev's proxy is a development tool (it holds requests while the runtime reloads) that cost a
+ * second workerd about a quarter of workerd's CPU per structure update, and a hop of latency.
+ * bench:ingest and bench:contrib-api send their requests there; the other benches still use the
+ * proxy's port they asked for. BENCH_VIA_PROXY=1 gives the proxy's port as `port` too.
  */
 export const VIA_PROXY = process.env.BENCH_VIA_PROXY === "1";
 
