@@ -746,44 +746,37 @@ export async function listNamesAndCoresByUserIds(
   return { names: new Map((names as [string, number, string][]).map(([id, seq, name]) => [id, { seq, user_name: name }])), cores: fileCores(cores) };
 }
 
+type Person = { seq: number; user_name: string; email: string | null; companies: Affiliation[] };
+
+const PEOPLE_SQL = "SELECT user_id, seq, user_name, emails ->> 0 AS email, companies FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC";
+
+/** The people rows of a chunk of user_ids; the affiliations come as JSON, parsed with the rest, not by one JSON.parse per person. */
+const peopleRowsOf = (db: D1Database, json: string) => listJsonRows(db, PEOPLE_SQL, [json], ["user_id", "seq", "user_name", "email", { json: "companies" }]);
+
+/** People rows by user_id (the last row of one wins: the oldest profile, as PEOPLE_SQL orders them). */
+const toPeople = (rows: readonly unknown[][]): Map<string, Person> =>
+  new Map((rows as [string, number, string, string | null, Affiliation[]][]).map(([id, seq, name, email, companies]) => [id, { seq, user_name: name, email, companies }]));
+
 /** listPeopleByUserIds and listCoresOf of those profiles at once (the cores as listNamesAndCoresByUserIds finds them). */
 export async function listPeopleAndCoresByUserIds(
   db: D1Database,
   userIds: readonly string[],
   sinceSeconds: number,
-): Promise<{ people: Map<string, { seq: number; user_name: string; email: string | null; companies: Affiliation[] }>; cores: Map<number, [string, string][]> }> {
+): Promise<{ people: Map<string, Person>; cores: Map<number, [string, string][]> }> {
   if (userIds.length === 0) return { people: new Map(), cores: new Map() };
   const chunks = chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS);
   const [people, cores] = await rowsOfBoth(
-    // The affiliations come as JSON, parsed with the rest, not by one JSON.parse per person.
-    chunks.map((json) => listJsonRows(db, PEOPLE_SQL, [json], ["user_id", "seq", "user_name", "email", { json: "companies" }])),
+    chunks.map((json) => peopleRowsOf(db, json)),
     chunks.map((json) => coresOfUserIds(db, json, sinceSeconds)),
   );
-  return {
-    people: new Map(
-      (people as [string, number, string, string | null, Affiliation[]][]).map(([id, seq, name, email, companies]) => [id, { seq, user_name: name, email, companies }]),
-    ),
-    cores: fileCores(cores),
-  };
+  return { people: toPeople(people), cores: fileCores(cores) };
 }
 
-type PersonRow = { user_id: string; seq: number; user_name: string; email: string | null; companies: string };
-
-const PEOPLE_SQL = "SELECT user_id, seq, user_name, emails ->> 0 AS email, companies FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC";
-
-const peopleOf = (db: D1Database, json: string) => db.prepare(PEOPLE_SQL).bind(json);
-
-const toPeople = (rows: readonly PersonRow[]) =>
-  new Map(rows.map((row) => [row.user_id, { seq: row.seq, user_name: row.user_name, email: row.email, companies: JSON.parse(row.companies) as Affiliation[] }]));
-
 /** What a ranking of people shows of each: name, first email and affiliations (one each, the oldest should two share one). */
-export async function listPeopleByUserIds(
-  db: D1Database,
-  userIds: readonly string[],
-): Promise<Map<string, { seq: number; user_name: string; email: string | null; companies: Affiliation[] }>> {
+export async function listPeopleByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Person>> {
   if (userIds.length === 0) return new Map();
-  const results = await db.batch<PersonRow>(chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) => peopleOf(db, json)));
-  return toPeople(results.flatMap((r) => r.results));
+  const rows = await Promise.all(chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) => peopleRowsOf(db, json)));
+  return toPeople(rows.flat());
 }
 
 /** The profiles of some user_ids (one each, the oldest should two share one). */
@@ -799,8 +792,7 @@ export async function listProfilesByUserIds(db: D1Database, userIds: readonly st
 
 /** The (module, branch) pairs where some people gave a ±2 since `sinceSeconds`, per profile seq. */
 export async function listCoresOf(db: D1Database, seqs: readonly number[], sinceSeconds: number): Promise<Map<number, [string, string][]>> {
-  const out = new Map<number, [string, string][]>();
-  if (seqs.length === 0) return out;
+  if (seqs.length === 0) return new Map();
   const results = await db.batch<{ profile_seq: number; module: string; branch: string }>(
     chunkJson([...new Set(seqs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
       db
@@ -808,8 +800,7 @@ export async function listCoresOf(db: D1Database, seqs: readonly number[], since
         .bind(json, sinceSeconds),
     ),
   );
-  for (const r of results.flatMap((x) => x.results)) out.set(r.profile_seq, [...(out.get(r.profile_seq) ?? []), [r.module, r.branch]]);
-  return out;
+  return fileCores(results.flatMap((x) => x.results).map((r) => [r.profile_seq, r.module, r.branch]));
 }
 
 /** Where a person is a core reviewer: the (module, branch) pairs of their ±2 votes since `sinceSeconds`. */
