@@ -1,4 +1,5 @@
 // COLLECTOR_DB: the raw rows the collector acknowledged. Generate migrations with `npm run db:generate`.
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /** verified (token-bound sender) | unverified (legacy sender) | quarantined (kept out of reports). */
@@ -26,7 +27,7 @@ export const installationStructures = sqliteTable(
   },
   (t) => [
     uniqueIndex("installation_structures_master_node_uid_unique").on(t.masterNodeUid),
-    index("installation_structures_release_idx").on(t.release),
+    // No index on release: no query looks installations up by it (reports read the roll-up).
     index("installation_structures_is_filtered_idx").on(t.isFiltered),
     index("installation_structures_updated_at_idx").on(t.updatedAt),
   ],
@@ -47,7 +48,11 @@ export const actionLogs = sqliteTable(
   },
   (t) => [
     uniqueIndex("action_logs_master_node_uid_external_id_unique").on(t.masterNodeUid, t.externalId),
-    index("action_logs_action_type_action_name_idx").on(t.actionType, t.actionName),
+    // Only the CSV export's verify_networks statuses (worker/db/csv.ts) look logs up by their kind, and
+    // only those: a partial index holds just those tasks, so the other logs cost no index row.
+    index("action_logs_verify_networks_idx")
+      .on(t.masterNodeUid, t.externalId)
+      .where(sql`action_type = 'nailgun_task' AND action_name = 'verify_networks'`),
     // No index on received_at: ids grow with it, so retention finds old logs by id (worker/db/retention.ts).
   ],
 );
@@ -77,8 +82,8 @@ export const oswlStats = sqliteTable(
     index("oswl_stats_created_date_idx").on(t.createdDate),
     // The CSV exports page one resource type in (created_date, id) order.
     index("oswl_stats_resource_type_created_date_idx").on(t.resourceType, t.createdDate),
-    index("oswl_stats_resource_type_idx").on(t.resourceType),
-    index("oswl_stats_updated_at_idx").on(t.updatedAt),
+    // None on resource_type alone (the one above starts with it) or on updated_at (no query reads
+    // it but by installation, through the unique index): each index is a D1 row written per write.
   ],
 );
 

@@ -92,6 +92,18 @@ export interface VerifyNetworksStatusRow {
   status: unknown;
 }
 
+// ?1 a JSON array of installations' uids; ?2 and ?3 the range's first and last day. The kind's terms
+// match the partial index action_logs_verify_networks_idx, which holds only these tasks.
+export const VERIFY_NETWORKS_STATUSES_QUERY = `SELECT master_node_uid, cluster_id, status FROM (
+     SELECT a.master_node_uid, a.body ->> '$.cluster_id' AS cluster_id,
+            a.body ->> '$.additional_info.ended_with_status' AS status,
+            row_number() OVER (PARTITION BY a.master_node_uid, a.body ->> '$.cluster_id' ORDER BY a.external_id DESC) AS n
+     FROM action_logs AS a
+     WHERE a.master_node_uid IN (SELECT value FROM json_each(?1))
+       AND a.action_type = 'nailgun_task' AND a.action_name = 'verify_networks' AND a.trust != 'quarantined'
+       AND substr(a.body ->> '$.end_timestamp', 1, 10) BETWEEN ?2 AND ?3)
+   WHERE n = 1`;
+
 /**
  * For each (installation, cluster) of the given installations, `ended_with_status` of the
  * verify_networks task with the highest external_id among those that ended within the range.
@@ -99,17 +111,7 @@ export interface VerifyNetworksStatusRow {
 export async function listVerifyNetworksStatuses(db: D1Database, uids: readonly string[], range: DayRange): Promise<VerifyNetworksStatusRow[]> {
   if (uids.length === 0) return [];
   const { results } = await db
-    .prepare(
-      `SELECT master_node_uid, cluster_id, status FROM (
-         SELECT a.master_node_uid, a.body ->> '$.cluster_id' AS cluster_id,
-                a.body ->> '$.additional_info.ended_with_status' AS status,
-                row_number() OVER (PARTITION BY a.master_node_uid, a.body ->> '$.cluster_id' ORDER BY a.external_id DESC) AS n
-         FROM action_logs AS a
-         WHERE a.master_node_uid IN (SELECT value FROM json_each(?1))
-           AND a.action_type = 'nailgun_task' AND a.action_name = 'verify_networks' AND a.trust != 'quarantined'
-           AND substr(a.body ->> '$.end_timestamp', 1, 10) BETWEEN ?2 AND ?3)
-       WHERE n = 1`,
-    )
+    .prepare(VERIFY_NETWORKS_STATUSES_QUERY)
     .bind(JSON.stringify(uids), range.from, range.to)
     .all<VerifyNetworksStatusRow>();
   return results;

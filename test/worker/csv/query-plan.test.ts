@@ -4,7 +4,7 @@
 // SQLite picks for the `candidates` step of each page query, not timings.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { installationPageQuery, OSWL_PAGE_QUERY } from "../../../worker/db/csv";
+import { installationPageQuery, OSWL_PAGE_QUERY, VERIFY_NETWORKS_STATUSES_QUERY } from "../../../worker/db/csv";
 
 /** The steps of the plan under the `candidates` co-routine. */
 async function candidatesPlan(sql: string, ...params: unknown[]): Promise<string[]> {
@@ -28,5 +28,14 @@ describe("CSV page queries", () => {
     const steps = await candidatesPlan(OSWL_PAGE_QUERY, "vm", "2026-01-01", "2026-02-01", "", 0, 200, 4 << 20);
     expect(steps[0]).toMatch(/^SEARCH o USING INDEX oswl_stats_resource_type_created_date_idx \(resource_type=\? AND created_date>\?/);
     expect(steps.join("\n")).not.toMatch(/TEMP B-TREE|MULTI-INDEX OR|SCAN o/);
+  });
+
+  it("finds a page's verify_networks tasks in the partial index that holds only those, by installation", async () => {
+    const { results } = await env.COLLECTOR_DB.prepare(`EXPLAIN QUERY PLAN ${VERIFY_NETWORKS_STATUSES_QUERY}`)
+      .bind('["a","b"]', "2026-01-01", "2026-01-31")
+      .all<{ detail: string }>();
+    const plan = results.map((r) => r.detail).join("\n");
+    expect(plan).toContain("SEARCH a USING INDEX action_logs_verify_networks_idx (master_node_uid=?)");
+    expect(plan).not.toMatch(/SCAN a\b/);
   });
 });
