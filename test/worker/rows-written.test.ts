@@ -33,10 +33,41 @@ describe("D1 rows written per stored record", () => {
 
   it("a new structure: its row with 3 index entries, a release day with its entry, and the sequence row of each table", async () => {
     const uid = freshUid();
-    const { value, rows } = await metered((db) => upsertInstallationStructure(db, write(uid)));
+    const { value, rows } = await metered((db) => upsertInstallationStructure(db, write(uid), false));
     expect(value).toEqual({ created: true });
     expect(rows).toBe(8);
     expect(await releaseDays(uid)).toBe(1);
+  });
+
+  it("a re-post that keeps the release and the verdict: the row and its updated_at entry", async () => {
+    const uid = freshUid();
+    await upsertInstallationStructure(env.COLLECTOR_DB, write(uid, { now: 1_000 }), false);
+    const { value, rows } = await metered((db) =>
+      upsertInstallationStructure(db, write(uid, { structure: '{"changed":true}', country: null, trust: "verified", now: 2_000 }), true),
+    );
+    expect(value).toEqual({ created: false });
+    expect(rows).toBe(2);
+    const row = (await findInstallation(env.COLLECTOR_DB, uid))!;
+    expect(row).toMatchObject({ structure: '{"changed":true}', country: "DE", trust: "verified", updatedAt: 2_000, release: "9.0" });
+    expect(row.modificationDate).toBe(new Date(2_000).toISOString());
+    expect(await releaseDays(uid)).toBe(1);
+  });
+
+  it("a re-post with a new release or verdict takes the upsert, and the release change is kept", async () => {
+    const uid = freshUid();
+    await upsertInstallationStructure(env.COLLECTOR_DB, write(uid, { now: 1_000 }), false);
+    expect(await upsertInstallationStructure(env.COLLECTOR_DB, write(uid, { release: "10.0", now: 2_000 }), true)).toEqual({ created: false });
+    expect(await releaseDays(uid)).toBe(2);
+    expect(await upsertInstallationStructure(env.COLLECTOR_DB, write(uid, { release: "10.0", isFiltered: true, now: 3_000 }), true)).toEqual({
+      created: false,
+    });
+    expect(await findInstallation(env.COLLECTOR_DB, uid)).toMatchObject({ release: "10.0", isFiltered: true, updatedAt: 3_000 });
+  });
+
+  it("a structure of an installation known to its object but with no row yet is created", async () => {
+    const uid = freshUid();
+    expect(await upsertInstallationStructure(env.COLLECTOR_DB, write(uid), true)).toEqual({ created: true });
+    expect(await findInstallation(env.COLLECTOR_DB, uid)).toMatchObject({ release: "9.0", modificationDate: null });
   });
 
   it("100 action logs: each its row and its key's entry, and one sequence row for the statement", async () => {

@@ -22,12 +22,32 @@ export interface InstallationStructureWrite {
   now: number;
 }
 
-/** Inserts or replaces an installation's structure; `created` tells which of the two it was. */
+// An update that keeps the release and the filtering verdict names neither column: SQLite then
+// leaves their indexes and the release-history trigger alone, and D1 writes 2 rows (the row and its
+// updated_at entry) instead of 5. It changes nothing when the row is missing or either column moves.
+const UPDATE_KEEPING_RELEASE = `
+UPDATE installation_structures
+SET structure = ?2, modification_date = ?3, country = coalesce(?4, country), trust = ?5, updated_at = ?6
+WHERE master_node_uid = ?1 AND release IS ?7 AND is_filtered IS ?8`;
+
+/**
+ * Inserts or replaces an installation's structure; `created` tells which of the two it was. With
+ * `stored` (the installation has written before), it first tries the update that keeps the release
+ * and the filtering verdict, the usual re-post, and falls back to the upsert when that changes nothing.
+ */
 export async function upsertInstallationStructure(
   db: D1Database,
   write: InstallationStructureWrite,
+  stored: boolean,
 ): Promise<{ created: boolean }> {
   const at = new Date(write.now).toISOString();
+  if (stored) {
+    const { meta } = await db
+      .prepare(UPDATE_KEEPING_RELEASE)
+      .bind(write.masterNodeUid, write.structure, at, write.country, write.trust, write.now, write.release, write.isFiltered ? 1 : 0)
+      .run();
+    if (meta.changes > 0) return { created: false };
+  }
   const rows = await drizzle(db)
     .insert(installationStructures)
     .values({

@@ -128,15 +128,12 @@ export class Installation extends DurableObject<Env> {
     isFiltered: boolean,
   ): Promise<Guarded<{ created: boolean }>> {
     return this.guarded(context, 1, (trust) =>
-      upsertInstallationStructure(this.env.COLLECTOR_DB, {
-        masterNodeUid: context.uid,
-        structure,
-        release,
-        country,
-        trust,
-        isFiltered,
-        now: Date.now(),
-      }),
+      upsertInstallationStructure(
+        this.env.COLLECTOR_DB,
+        { masterNodeUid: context.uid, structure, release, country, trust, isFiltered, now: Date.now() },
+        // A fresh object has stored nothing, so most likely there is no row to keep: straight to the upsert.
+        !this.fresh,
+      ),
     );
   }
 
