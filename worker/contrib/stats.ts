@@ -29,19 +29,25 @@ import { currentEngine } from "./sync";
 // The modules with records, per isolate, until the data changes; and for each module scope asked
 // since (a project type's is the same object every time: filters.ts keeps them), whether it
 // selects every one of them.
-let present: { version: number; modules: Set<string>; coversAll: WeakMap<object, boolean> } | null = null;
+type PresentModules = { version: number; modules: Set<string>; coversAll: WeakMap<object, boolean> };
+let present: PresentModules | null = null;
 
-/** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
-async function withoutIdleScope(db: D1Database, filter: StatsFilter, dataVersion?: number): Promise<StatsFilter> {
-  const scope = filter.moduleScope;
-  if (!scope || !("modules" in scope)) return filter;
+/** The modules with records at the data version (read again only when it moved). */
+async function presentModules(db: D1Database, dataVersion?: number): Promise<PresentModules> {
   const version = dataVersion ?? (await findDataVersion(db));
   if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)), coversAll: new WeakMap() };
-  let coversAll = present.coversAll.get(scope);
+  return present;
+}
+
+/** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
+function withoutIdleScope(filter: StatsFilter, known: PresentModules): StatsFilter {
+  const scope = filter.moduleScope;
+  if (!scope || !("modules" in scope)) return filter;
+  let coversAll = known.coversAll.get(scope);
   if (coversAll === undefined) {
     const selected = new Set(scope.modules);
-    coversAll = [...present.modules].every((m) => selected.has(m));
-    present.coversAll.set(scope, coversAll);
+    coversAll = [...known.modules].every((m) => selected.has(m));
+    known.coversAll.set(scope, coversAll);
   }
   return coversAll ? { ...filter, moduleScope: null } : filter;
 }
@@ -57,10 +63,14 @@ export async function readFilter(
   options: FilterOptions = {},
   versions?: ReadVersions,
 ): Promise<{ engine: Engine; filter: StatsFilter }> {
-  const engine = (await currentEngine(db, versions?.defaultData)) ?? EMPTY_ENGINE;
+  // An isolate's first answer (and the first after a change) reads the config and the modules
+  // with records: both at once, one wait for D1 instead of two in a row. The modules are then
+  // read even for a filter without a module condition, once per data version.
+  const [compiled, known] = await Promise.all([currentEngine(db, versions?.defaultData), presentModules(db, versions?.data)]);
+  const engine = compiled ?? EMPTY_ENGINE;
   const resolved = resolveFilter(engine, query, nowSeconds, options);
   if (isFilterError(resolved)) throw new ApiError(404, resolved.message, { parameter: resolved.parameter, value: resolved.value });
-  const filter = await withoutIdleScope(db, resolved, versions?.data);
+  const filter = withoutIdleScope(resolved, known);
   for (const userId of filter.users ?? []) {
     if (!(await findProfileByUserId(db, userId))) throw new ApiError(404, `no user "${userId}" (parameter user_id)`, { parameter: "user_id", value: userId });
   }
