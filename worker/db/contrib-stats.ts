@@ -195,20 +195,22 @@ function marksAt(cells: readonly unknown[] | null): Measures {
 /**
  * Every module with records (release_totals), to tell a filter that selects them all: one seek per
  * module in the modules' index (each the least module after the last), not a scan of its entries
- * (about a hundred per module: one per type and release).
+ * (about a hundred per module: one per type and release). Hundreds of rows of one value: as one
+ * JSON text (listJsonRows), not a result row each.
  */
 export async function listModulesPresent(db: D1Database): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `WITH RECURSIVE present(module) AS (
-         SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3
-         UNION ALL
-         SELECT (SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3 AND module > present.module)
-         FROM present WHERE present.module IS NOT NULL)
-       SELECT module FROM present WHERE module IS NOT NULL`,
-    )
-    .all<{ module: string }>();
-  return results.map((r) => r.module);
+  const rows = await listJsonRows(
+    db,
+    `WITH RECURSIVE present(module) AS (
+       SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3
+       UNION ALL
+       SELECT (SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3 AND module > present.module)
+       FROM present WHERE present.module IS NOT NULL)
+     SELECT module FROM present WHERE module IS NOT NULL`,
+    [],
+    ["module"],
+  );
+  return rows.map((r) => r[0] as string);
 }
 
 /** Companies, modules or people that have any counted record under a filter (for the selectors). */
