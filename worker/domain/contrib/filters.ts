@@ -2,7 +2,7 @@
 // range, the (module, release) pairs its project type and module expand to, companies, people and
 // the metric. An unknown value is an error naming the parameter, never a silent empty answer.
 import { type StatsQuery, parseApiDay } from "../../../schemas/contrib/stats";
-import { INDEPENDENT, ROBOTS } from "./companies";
+import { INDEPENDENT, ROBOTS, resolveCompanyName } from "./companies";
 import type { Engine } from "./engine";
 import { DEFAULT_METRIC, type Metric, metricById } from "./metrics";
 import { expandModules, expandProjectType } from "./modules";
@@ -51,13 +51,15 @@ const knownCompaniesCache = new WeakMap<Engine, ReadonlyMap<string, string>>();
 
 /**
  * Every company name a record can carry, by its lower case: the config's companies, the names its
- * users' histories use, and the two pseudo-companies. Made once per compiled config.
+ * users' histories use, and the two pseudo-companies. Made once per compiled config. The
+ * histories' names are resolved as the engine's users have them (normalizeAffiliations), without
+ * making the users: a read answer needs nothing else of them.
  */
 export function knownCompanies(engine: Engine): ReadonlyMap<string, string> {
   let known = knownCompaniesCache.get(engine);
   if (!known) {
     const names = new Set<string>([INDEPENDENT, ROBOTS, ...engine.companies.byName.values()]);
-    for (const user of engine.users) for (const c of user.companies) names.add(c.company_name);
+    for (const user of engine.config.users) for (const c of user.companies) names.add(resolveCompanyName(engine.companies, c.company_name));
     known = new Map([...names].map((n) => [n.toLowerCase(), n]));
     knownCompaniesCache.set(engine, known);
   }
