@@ -13,6 +13,8 @@ import { listJsonRows } from "./json-rows";
 
 const CHUNK_ITEMS = 500;
 const CHUNK_CHARS = 512 * 1024;
+/** A list of keys or ids as JSON parameters: each once, four times as many per chunk as records (a key is short). */
+const keyChunks = (keys: readonly (string | number)[]): string[] => chunkJson([...new Set(keys)], CHUNK_ITEMS * 4, CHUNK_CHARS);
 /** Characters of a configuration document per stored part (D1 rows stay under 2 MB). */
 const PART_CHARS = 256 * 1024;
 
@@ -159,7 +161,7 @@ const PROFILE_COLUMNS = "seq, user_id, user_name, emails, launchpad_id, gerrit_i
 export async function listProfilesByKeys(db: D1Database, keys: readonly string[]): Promise<Profile[]> {
   if (keys.length === 0) return [];
   const results = await db.batch<ProfileRow>(
-    chunkJson([...new Set(keys)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(keys).map((json) =>
       db
         .prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE seq IN (SELECT k.seq FROM profile_keys AS k JOIN json_each(?1) AS j ON k.key = j.value)`)
         .bind(json),
@@ -172,7 +174,7 @@ export async function listProfilesByKeys(db: D1Database, keys: readonly string[]
 export async function listProfilesBySeqs(db: D1Database, seqs: readonly number[]): Promise<Profile[]> {
   if (seqs.length === 0) return [];
   const results = await db.batch<ProfileRow>(
-    chunkJson([...new Set(seqs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(seqs).map((json) =>
       db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE seq IN (SELECT value FROM json_each(?1))`).bind(json),
     ),
   );
@@ -292,7 +294,7 @@ const RECORD_COLUMNS =
 export async function listRecordsByKeys(db: D1Database, primaryKeys: readonly string[]): Promise<RecordRow[]> {
   if (primaryKeys.length === 0) return [];
   const results = await db.batch<RecordRow>(
-    chunkJson([...new Set(primaryKeys)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(primaryKeys).map((json) =>
       db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE primary_key IN (SELECT value FROM json_each(?1))`).bind(json),
     ),
   );
@@ -630,7 +632,7 @@ export async function sumTotals(
 export async function listRefTargets(db: D1Database, refs: readonly string[]): Promise<{ ref: string; primary_key: string }[]> {
   if (refs.length === 0) return [];
   const results = await db.batch<{ ref: string; primary_key: string }>(
-    chunkJson([...new Set(refs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(refs).map((json) =>
       db.prepare("SELECT ref, primary_key FROM record_refs WHERE ref IN (SELECT value FROM json_each(?1))").bind(json),
     ),
   );
@@ -736,7 +738,7 @@ export async function listNamesAndCoresByUserIds(
   sinceSeconds: number,
 ): Promise<{ names: Map<string, { seq: number; user_name: string }>; cores: Map<number, [string, string][]> }> {
   if (userIds.length === 0) return { names: new Map(), cores: new Map() };
-  const chunks = chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS);
+  const chunks = keyChunks(userIds);
   const [names, cores] = await rowsOfBoth(
     chunks.map((json) =>
       listJsonRows(db, "SELECT user_id, seq, user_name FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC", [json], ["user_id", "seq", "user_name"]),
@@ -764,7 +766,7 @@ export async function listPeopleAndCoresByUserIds(
   sinceSeconds: number,
 ): Promise<{ people: Map<string, Person>; cores: Map<number, [string, string][]> }> {
   if (userIds.length === 0) return { people: new Map(), cores: new Map() };
-  const chunks = chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS);
+  const chunks = keyChunks(userIds);
   const [people, cores] = await rowsOfBoth(
     chunks.map((json) => peopleRowsOf(db, json)),
     chunks.map((json) => coresOfUserIds(db, json, sinceSeconds)),
@@ -775,7 +777,7 @@ export async function listPeopleAndCoresByUserIds(
 /** What a ranking of people shows of each: name, first email and affiliations (one each, the oldest should two share one). */
 export async function listPeopleByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Person>> {
   if (userIds.length === 0) return new Map();
-  const rows = await Promise.all(chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) => peopleRowsOf(db, json)));
+  const rows = await Promise.all(keyChunks(userIds).map((json) => peopleRowsOf(db, json)));
   return toPeople(rows.flat());
 }
 
@@ -783,7 +785,7 @@ export async function listPeopleByUserIds(db: D1Database, userIds: readonly stri
 export async function listProfilesByUserIds(db: D1Database, userIds: readonly string[]): Promise<Map<string, Profile>> {
   if (userIds.length === 0) return new Map();
   const results = await db.batch<ProfileRow>(
-    chunkJson([...new Set(userIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(userIds).map((json) =>
       db.prepare(`SELECT ${PROFILE_COLUMNS} FROM profiles WHERE user_id IN (SELECT value FROM json_each(?1)) ORDER BY seq DESC`).bind(json),
     ),
   );
@@ -794,7 +796,7 @@ export async function listProfilesByUserIds(db: D1Database, userIds: readonly st
 export async function listCoresOf(db: D1Database, seqs: readonly number[], sinceSeconds: number): Promise<Map<number, [string, string][]>> {
   if (seqs.length === 0) return new Map();
   const results = await db.batch<{ profile_seq: number; module: string; branch: string }>(
-    chunkJson([...new Set(seqs)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(seqs).map((json) =>
       db
         .prepare("SELECT profile_seq, module, branch FROM core_marks WHERE profile_seq IN (SELECT value FROM json_each(?1)) AND last_date >= ?2 ORDER BY module, branch")
         .bind(json, sinceSeconds),
@@ -854,7 +856,7 @@ export function mentionWrites(db: D1Database, blueprintIds: readonly string[]): 
 export async function listCommitReleases(db: D1Database, commitIds: readonly string[]): Promise<Map<string, string>> {
   if (commitIds.length === 0) return new Map();
   const results = await db.batch<{ commit_id: string; release: string }>(
-    chunkJson([...new Set(commitIds)], CHUNK_ITEMS * 4, CHUNK_CHARS).map((json) =>
+    keyChunks(commitIds).map((json) =>
       db.prepare("SELECT commit_id, release FROM commit_releases WHERE commit_id IN (SELECT value FROM json_each(?1))").bind(json),
     ),
   );
