@@ -2,6 +2,7 @@
 // rankings by company, module or person with the marks columns, and the contribution summary.
 import type { StatsQuery, StatsRow, UnrankedRow } from "../../schemas/contrib/stats";
 import {
+  findFirstRead,
   listFieldValuesOf,
   listFieldsOf,
   listModulesPresent,
@@ -12,7 +13,7 @@ import {
   type TotalsGroup,
   type TotalsRow,
 } from "../db/contrib-stats";
-import { type ReadVersions, findDataVersion, findProfileByUserId, listNamesAndCoresByUserIds, listPeopleAndCoresByUserIds, listPeopleByUserIds } from "../db/contrib";
+import { type ReadVersions, findDataVersion, findProfileByUserId, findReadVersions, listNamesAndCoresByUserIds, listPeopleAndCoresByUserIds, listPeopleByUserIds } from "../db/contrib";
 import { dateStr } from "../domain/contrib/activity";
 import { companyAt } from "../domain/contrib/affiliation";
 import { INDEPENDENT } from "../domain/contrib/companies";
@@ -24,13 +25,29 @@ import { releaseRange } from "../domain/contrib/releases";
 import { DAY_SECONDS, isoDay, weekOf } from "../domain/contrib/time";
 import { textOrderOf } from "../domain/text-order";
 import { ApiError } from "../http/errors";
-import { currentEngine } from "./sync";
+import { currentEngine, offerConfigText } from "./sync";
 
 // The modules with records, per isolate, until the data changes; and for each module scope asked
 // since (a project type's is the same object every time: filters.ts keeps them), whether it
 // selects every one of them.
 type PresentModules = { version: number; modules: Set<string>; coversAll: WeakMap<object, boolean> };
 let present: PresentModules | null = null;
+/** Whether this isolate has answered (readAnswerVersions). */
+let firstReadDone = false;
+
+/**
+ * The versions an answer starts from (findReadVersions). An isolate's first answer also needs the
+ * config and the modules with records, so it reads them in the same round trip (findFirstRead):
+ * one wait for D1 before its question instead of two.
+ */
+export async function readAnswerVersions(db: D1Database): Promise<ReadVersions> {
+  if (firstReadDone) return findReadVersions(db);
+  const first = await findFirstRead(db);
+  firstReadDone = true;
+  if (first.versions.defaultData && first.defaultDataText !== null) offerConfigText(first.versions.defaultData.digest, first.defaultDataText);
+  if (present?.version !== first.versions.data) present = { version: first.versions.data, modules: new Set(first.modulesPresent), coversAll: new WeakMap() };
+  return first.versions;
+}
 
 /** The modules with records at the data version (read again only when it moved). */
 async function presentModules(db: D1Database, dataVersion?: number): Promise<PresentModules> {

@@ -36,16 +36,24 @@ const PAGE = 500;
 // The compiled config and the corrections in force, per isolate, until another digest is loaded.
 let engineCache: { digest: string; engine: Engine } | null = null;
 let correctionsCache: { digest: string; byKey: Map<string, Correction> } | null = null;
+/** A config's text read along with other things (offerConfigText), until the engine is asked for. */
+let offered: { digest: string; text: string } | null = null;
 
 /** The engine of the config in force, or null before the first config is loaded. */
 export async function currentEngine(db: D1Database, known?: Pick<ConfigVersion, "id" | "digest"> | null): Promise<Engine | null> {
   const version = known === undefined ? await findConfigVersion(db, "default_data") : known;
   if (!version) return null;
   if (engineCache?.digest !== version.digest) {
-    const data = JSON.parse(await readConfigDocument(db, version.id)) as DefaultData;
-    engineCache = { digest: version.digest, engine: compileDefaultData(data) };
+    const text = offered?.digest === version.digest ? offered.text : await readConfigDocument(db, version.id);
+    engineCache = { digest: version.digest, engine: compileDefaultData(JSON.parse(text) as DefaultData) };
   }
+  offered = null;
   return engineCache.engine;
+}
+
+/** The text of the config with this digest, read already: currentEngine compiles it, if asked, instead of reading it. */
+export function offerConfigText(digest: string, text: string): void {
+  if (engineCache?.digest !== digest) offered = { digest, text };
 }
 
 const indexCorrections = (c: Corrections | null) => new Map((c?.corrections ?? []).map((x) => [x.primary_key, x]));

@@ -4,7 +4,7 @@
 // of the common queries.
 import { BUCKET_COLUMN, type Measure, MEASURES, type Measures, measuresAt } from "../domain/contrib/metrics";
 import type { StatsFilter } from "../domain/contrib/filters";
-import { ALL_RELEASES } from "./contrib";
+import { ALL_RELEASES, READ_VERSIONS_QUERY, type ReadVersions, type ReadVersionsRow, toReadVersions } from "./contrib";
 import { listJsonRows } from "./json-rows";
 
 export type TotalsGroup = "company_name" | "module" | "user_id" | "release";
@@ -195,22 +195,52 @@ function marksAt(cells: readonly unknown[] | null): Measures {
 /**
  * Every module with records (release_totals), to tell a filter that selects them all: one seek per
  * module in the modules' index (each the least module after the last), not a scan of its entries
- * (about a hundred per module: one per type and release). Hundreds of rows of one value: as one
- * JSON text (listJsonRows), not a result row each.
+ * (about a hundred per module: one per type and release).
  */
-export async function listModulesPresent(db: D1Database): Promise<string[]> {
-  const rows = await listJsonRows(
-    db,
-    `WITH RECURSIVE present(module) AS (
+export const MODULES_PRESENT_QUERY = `WITH RECURSIVE present(module) AS (
        SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3
        UNION ALL
        SELECT (SELECT min(module) FROM release_totals INDEXED BY release_totals_modules_idx WHERE level = 3 AND module > present.module)
        FROM present WHERE present.module IS NOT NULL)
-     SELECT module FROM present WHERE module IS NOT NULL`,
-    [],
-    ["module"],
-  );
+     SELECT module FROM present WHERE module IS NOT NULL`;
+
+/** MODULES_PRESENT_QUERY's modules. Hundreds of rows of one value: as one JSON text (listJsonRows), not a result row each. */
+export async function listModulesPresent(db: D1Database): Promise<string[]> {
+  const rows = await listJsonRows(db, MODULES_PRESENT_QUERY, [], ["module"]);
   return rows.map((r) => r[0] as string);
+}
+
+/** The read versions and what an isolate's first answer needs besides: the config's text and the modules with records. */
+export interface FirstRead {
+  versions: ReadVersions;
+  /** The text of the config in force (`versions.defaultData`), or null before any is loaded. */
+  defaultDataText: string | null;
+  /** The modules with records at `versions.data`. */
+  modulesPresent: string[];
+}
+
+/**
+ * findReadVersions, the config's text and the modules with records in one batch: one round trip
+ * to D1 instead of three in a row (the versions, then the config and the modules), read in one
+ * transaction, so they agree with each other.
+ */
+export async function findFirstRead(db: D1Database): Promise<FirstRead> {
+  const [versions, parts, modules] = await db.batch([
+    db.prepare(READ_VERSIONS_QUERY),
+    db.prepare(
+      `SELECT p.text FROM config_parts AS p
+       WHERE p.version_id = (SELECT id FROM config_versions WHERE kind = 'default_data' ORDER BY id DESC LIMIT 1)
+       ORDER BY p.part`,
+    ),
+    db.prepare(`SELECT json_group_array(module) AS modules FROM (${MODULES_PRESENT_QUERY})`),
+  ]);
+  const read = toReadVersions(versions!.results[0] as ReadVersionsRow | undefined);
+  const texts = (parts!.results as { text: string }[]).map((r) => r.text);
+  return {
+    versions: read,
+    defaultDataText: read.defaultData === null ? null : texts.join(""),
+    modulesPresent: JSON.parse((modules!.results[0] as { modules: string }).modules) as string[],
+  };
 }
 
 /** Companies, modules or people that have any counted record under a filter (for the selectors). */

@@ -47,19 +47,20 @@ export async function findDataVersion(db: D1Database): Promise<number> {
  */
 export type ReadVersions = { data: number; defaultData: Pick<ConfigVersion, "id" | "digest"> | null; updatedAt: number | null };
 
+export const READ_VERSIONS_QUERY = `SELECT (SELECT value FROM counters WHERE name = 'data_version') AS data,
+       (SELECT value FROM counters WHERE name = 'data_updated_at') AS updated_at, v.id, v.digest
+FROM (SELECT 1) LEFT JOIN (SELECT id, digest FROM config_versions WHERE kind = 'default_data' ORDER BY id DESC LIMIT 1) AS v`;
+
+export type ReadVersionsRow = { data: number | null; updated_at: number | null; id: number | null; digest: string | null };
+
+export const toReadVersions = (row: ReadVersionsRow | null | undefined): ReadVersions => ({
+  data: row?.data ?? 0,
+  defaultData: row?.id != null && row.digest !== null ? { id: row.id, digest: row.digest } : null,
+  updatedAt: row?.updated_at ?? null,
+});
+
 export async function findReadVersions(db: D1Database): Promise<ReadVersions> {
-  const row = await db
-    .prepare(
-      `SELECT (SELECT value FROM counters WHERE name = 'data_version') AS data,
-              (SELECT value FROM counters WHERE name = 'data_updated_at') AS updated_at, v.id, v.digest
-       FROM (SELECT 1) LEFT JOIN (SELECT id, digest FROM config_versions WHERE kind = 'default_data' ORDER BY id DESC LIMIT 1) AS v`,
-    )
-    .first<{ data: number | null; updated_at: number | null; id: number | null; digest: string | null }>();
-  return {
-    data: row?.data ?? 0,
-    defaultData: row?.id != null && row.digest !== null ? { id: row.id, digest: row.digest } : null,
-    updatedAt: row?.updated_at ?? null,
-  };
+  return toReadVersions(await db.prepare(READ_VERSIONS_QUERY).first<ReadVersionsRow>());
 }
 
 /** Runs statements in one transaction; nothing at all when there are none (D1 refuses an empty batch). */

@@ -4,7 +4,7 @@
 // was last known current. The admin routes are left alone.
 import type { MiddlewareHandler } from "hono";
 import { JSONP_CALLBACK } from "../../schemas/contrib/stats";
-import { findReadVersions } from "../db/contrib";
+import { readAnswerVersions } from "../contrib/stats";
 import type { AppEnv } from "./app-env";
 import { apiError } from "./errors";
 
@@ -21,8 +21,9 @@ export const contribRead: MiddlewareHandler<AppEnv> = async (c, next) => {
   const nextRun = Math.ceil((now + 1) / RUN_EVERY_MS) * RUN_EVERY_MS;
   // The hour is part of it: answers that depend on the time (waits of open reviews, who is core,
   // the current release) move without new data, and a cached answer lives an hour at most anyway.
-  // The versions are read once, here, for the answer too (routes/contrib-stats.ts).
-  const versions = await findReadVersions(c.env.CONTRIB_DB);
+  // The versions are read once, here, for the answer too (routes/contrib-stats.ts); an isolate's
+  // first answer reads the config and the modules with records with them.
+  const versions = await readAnswerVersions(c.env.CONTRIB_DB);
   c.set("contribVersions", versions);
   const etag = `W/"${versions.data}-${Math.floor(now / RUN_EVERY_MS)}"`;
   const cache: Record<string, string> = {
