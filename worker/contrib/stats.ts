@@ -45,15 +45,19 @@ export async function readAnswerVersions(db: D1Database): Promise<ReadVersions> 
   const first = await findFirstRead(db);
   firstReadDone = true;
   if (first.versions.defaultData && first.defaultDataText !== null) offerConfigText(first.versions.defaultData.digest, first.defaultDataText);
-  if (present?.version !== first.versions.data) present = { version: first.versions.data, modules: new Set(first.modulesPresent), coversAll: new WeakMap() };
+  if (present?.version !== first.versions.data) keepPresent(first.versions.data, first.modulesPresent);
   return first.versions;
+}
+
+function keepPresent(version: number, modules: readonly string[]): PresentModules {
+  present = { version, modules: new Set(modules), coversAll: new WeakMap() };
+  return present;
 }
 
 /** The modules with records at the data version (read again only when it moved). */
 async function presentModules(db: D1Database, dataVersion?: number): Promise<PresentModules> {
   const version = dataVersion ?? (await findDataVersion(db));
-  if (present?.version !== version) present = { version, modules: new Set(await listModulesPresent(db)), coversAll: new WeakMap() };
-  return present;
+  return present?.version === version ? present : keepPresent(version, await listModulesPresent(db));
 }
 
 /** A module condition that every module with records meets selects nothing less: it is dropped (the queries are cheaper). */
@@ -80,9 +84,10 @@ export async function readFilter(
   options: FilterOptions = {},
   versions?: ReadVersions,
 ): Promise<{ engine: Engine; filter: StatsFilter }> {
-  // An isolate's first answer (and the first after a change) reads the config and the modules
-  // with records: both at once, one wait for D1 instead of two in a row. The modules are then
-  // read even for a filter without a module condition, once per data version.
+  // The first answer after the config or the data changed reads the config and the modules with
+  // records at once, one wait for D1 instead of two in a row (an isolate's first answer has them
+  // from readAnswerVersions). The modules are read even for a filter without a module condition,
+  // once per data version.
   const [compiled, known] = await Promise.all([currentEngine(db, versions?.defaultData), presentModules(db, versions?.data)]);
   const engine = compiled ?? EMPTY_ENGINE;
   const resolved = resolveFilter(engine, query, nowSeconds, options);
