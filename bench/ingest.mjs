@@ -22,8 +22,10 @@
 // (http://127.0.0.1:PORT of a fuel-stats collector whose database is empty), BENCH_PEER_DB (its
 // PostgreSQL, for psql; postgresql://collector:collector@127.0.0.1:5433/collector by default, or
 // "none" to skip counting its rows), BENCH_WRITES (1: run the rows-written pass; 0 to skip it),
-// BENCH_CONFIG and BENCH_OUT (see below). `node bench/ingest.mjs --render` redoes RESULTS.md from
-// the last run's data.
+// BENCH_CONFIG and BENCH_OUT (see below), BENCH_FLOOR (object or direct: edgestats' side runs
+// bench/lib/floor-worker.ts, the write path with nothing of the collector's own, instead of worker/;
+// the results go to bench/.state/ingest-floor-<floor>.md unless BENCH_OUT says otherwise, and there
+// is no rows-written pass). `node bench/ingest.mjs --render` redoes RESULTS.md from the last run's data.
 import { fork, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -41,7 +43,8 @@ import { measureWrites } from "./lib/write-accounting.mjs";
 // BENCH_CONFIG and BENCH_OUT let a variant of the worker (a copy under bench/.state/ with its own
 // wrangler.toml) be measured against the same load without overwriting RESULTS.md.
 const CONFIG = path.resolve(root, process.env.BENCH_CONFIG ?? "wrangler.toml");
-const OUT = path.resolve(root, process.env.BENCH_OUT ?? "bench/RESULTS.md");
+const FLOOR = process.env.BENCH_FLOOR || null;
+const OUT = path.resolve(root, process.env.BENCH_OUT ?? (FLOOR ? `bench/.state/ingest-floor-${FLOOR}.md` : "bench/RESULTS.md"));
 const RAW = path.join(root, "bench/.state", `${path.basename(OUT, ".md")}.json`);
 const PORT = Number(process.env.BENCH_PORT ?? 8790);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -50,7 +53,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WAIT_QUIET = Number(process.env.BENCH_WAIT_QUIET ?? 60);
 const PEER = process.env.BENCH_PEER ? peerPort(process.env.BENCH_PEER) : null;
 const PEER_DB = process.env.BENCH_PEER_DB ?? "postgresql://collector:collector@127.0.0.1:5433/collector";
-const WRITES = process.env.BENCH_WRITES !== "0";
+const WRITES = process.env.BENCH_WRITES !== "0" && !FLOOR;
 const CONNECTIONS = 16;
 const ALL_SCENARIOS = ["fleet-logs", "fleet-structures", "fleet-reposts", "first-logs", "first-structures"];
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? ALL_SCENARIOS.join(",")).split(",");
@@ -63,6 +66,7 @@ if (!(SECONDS > 0 && SECONDS <= 10) || !(WARMUP >= 0 && WARMUP <= 5)) {
 }
 for (const s of SCENARIOS) if (!ALL_SCENARIOS.includes(s)) throw new Error(`unknown scenario ${s}; one of ${ALL_SCENARIOS.join(", ")}`);
 for (const m of MODES) if (!["keep-alive", "new-connection"].includes(m)) throw new Error(`unknown mode ${m}`);
+if (FLOOR && !["object", "direct"].includes(FLOOR)) throw new Error(`unknown BENCH_FLOOR ${FLOOR}; object or direct`);
 if (SCENARIOS.includes("fleet-reposts") && !SCENARIOS.includes("fleet-logs")) throw new Error("fleet-reposts re-posts what fleet-logs stored");
 
 /** Only a collector on this host's loopback may be loaded. */
@@ -138,7 +142,7 @@ function source() {
   const dirty = git(["diff", "--name-only", "HEAD", "--", "worker", "schemas", "migrations", "wrangler.toml", "package-lock.json"])
     .split("\n")
     .filter(Boolean);
-  return { commit: git(["rev-parse", "--short", "HEAD"]), dirty, config: process.env.BENCH_CONFIG ?? null };
+  return { commit: git(["rev-parse", "--short", "HEAD"]), dirty, config: process.env.BENCH_CONFIG ?? null, floor: FLOOR };
 }
 
 function d1Query(dir, sql) {
@@ -278,8 +282,9 @@ async function main() {
   // Every bench installation comes from 127.0.0.1, while a deployment's come from many
   // addresses: lift the per-address limit on new installations. Identity and the
   // per-installation limits stay on, at their shipped values.
-  const bindings = { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000" };
-  const edgestats = await startBenchWorker({ config: CONFIG, port: PORT, persistDir, bindings });
+  const bindings = { LIMIT_NEW_INSTALLATIONS_PER_HOUR: "1000000", ...(FLOOR ? { FLOOR } : {}) };
+  const entrypoint = FLOOR ? path.join(root, "bench/lib/floor-worker.ts") : undefined;
+  const edgestats = await startBenchWorker({ config: CONFIG, entrypoint, port: PORT, persistDir, bindings });
   const targets = [
     ...(PEER ? [{ name: "peer", port: PEER, processes: peerProcesses, tokens: {}, tally: freshTally() }] : []),
     // Looked up per run: the runtime starts after `ready` and could be restarted by wrangler.

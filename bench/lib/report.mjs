@@ -299,7 +299,7 @@ the ratio between the two is what this file compares, never figures from other d
 - ${startedAt.toISOString()} → ${finishedAt.toISOString()}
 - ${machine.nproc} CPUs (${machine.model}), ${machine.memory} RAM, Linux ${machine.kernel}
 - Node ${machine.node}, wrangler ${machine.wrangler}, workerd ${machine.workerd}
-- code: ${source.commit}${source.dirty.length === 0 ? "" : ` plus uncommitted changes in ${source.dirty.join(", ")}`}${source.config ? `; config ${source.config}` : ""}
+- code: ${source.commit}${source.dirty.length === 0 ? "" : ` plus uncommitted changes in ${source.dirty.join(", ")}`}${source.config ? `; config ${source.config}` : ""}${source.floor ? `; **edgestats' side is the floor, not the collector**: bench/lib/floor-worker.ts with FLOOR=${source.floor} (${source.floor === "object" ? "Worker → the installation's object → D1" : "Worker → D1, no object"}, none of the collector's own work)` : ""}
 - peer: ${config.peer ? `fuel-stats' collector on 127.0.0.1:${config.peer} (how it was run: “How the peer was run”, below the kept marker)` : "none (`BENCH_PEER` unset)"}
 - load average before / after: ${load.before.loadavg} / ${load.after.loadavg}; ${load.quiet ? "the host was quiet at the start" : "**the host was not quiet at the start: the figures were taken under that load**"}
   (other vitest/workerd: ${load.before.others.length === 0 ? "none" : load.before.others.map((o) => `\`${o}\``).join(", ")});
