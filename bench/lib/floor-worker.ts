@@ -3,8 +3,9 @@
 // edgestats' code does on top. Never deployed.
 //
 // It answers the bench's requests as the collector would (statuses, 201 for a first contact with
-// a token, 200 after), with the same D1 statements, and skips everything else the collector does:
-// no body validation, no identity (every token is taken, none is checked or signed), no quotas, no
+// a token, 200 after), makes the collector's insert rows and writes D1 through the collector's own
+// functions, and skips everything else the collector does: no body validation (the body is taken
+// as it comes), no identity (every token is taken, none is checked or signed), no quotas, no
 // per-address charge, no outcome counters, no filtering rules.
 //
 // FLOOR=object (the design's hops): Worker → the installation's Durable Object → D1, the object
@@ -12,47 +13,17 @@
 // stored ids) and one at a first contact (where it keeps the identity).
 // FLOOR=direct: Worker → D1, no object at all.
 import { DurableObject } from "cloudflare:workers";
+import type { ActionLog } from "../../schemas/collector";
+import { insertActionLogs, upsertInstallationStructure } from "../../worker/db/collector";
+import { actionLogRow } from "../../worker/domain/action-logs";
 
+/** The new ids of one installation's batch, through the collector's own insert. */
+const insertLogs = (db: D1Database, uid: string, rows: readonly string[]) => insertActionLogs(db, uid, rows, "verified", Date.now());
 
-const INSERT_ACTION_LOGS = `
-INSERT INTO action_logs (master_node_uid, external_id, action_type, action_name, body, received_at, trust)
-SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value -> 3, ?3, ?4
-FROM json_each(?2) AS j WHERE true
-ON CONFLICT (master_node_uid, external_id) DO NOTHING
-RETURNING external_id`;
-const UPDATE_STRUCTURE = `
-UPDATE installation_structures SET structure = ?2, modification_date = ?3, trust = ?4, updated_at = ?5
-WHERE master_node_uid = ?1`;
-const UPSERT_STRUCTURE = `
-INSERT INTO installation_structures (master_node_uid, structure, creation_date, trust, is_filtered, updated_at)
-VALUES (?1, ?2, ?3, ?4, 0, ?5)
-ON CONFLICT (master_node_uid) DO UPDATE SET
-  structure = excluded.structure, modification_date = ?3, trust = excluded.trust, updated_at = ?5
-RETURNING modification_date`;
-
-interface LogsRequest {
-  action_logs: { master_node_uid: string; external_id: number; body: { action_type: string; action_name: string } }[];
-}
-
-/** A log as the collector's insert row (worker/domain/action-logs.ts, actionLogRow). */
-const row = (l: LogsRequest["action_logs"][number]) => JSON.stringify([l.external_id, l.body.action_type, l.body.action_name, l.body]);
-
-/** The new ids of one installation's batch, inserted in one D1 batch as the collector does. */
-async function insertLogs(db: D1Database, uid: string, rows: readonly string[]): Promise<Set<number>> {
-  const results = await db.batch<{ external_id: number }>([db.prepare(INSERT_ACTION_LOGS).bind(uid, `[${rows.join(",")}]`, Date.now(), "verified")]);
-  return new Set(results.flatMap((r) => r.results.map((row) => row.external_id)));
-}
-
-/** Whether the structure's row was created; a known installation's post tries the update first. */
+/** Whether the structure's row was created, through the collector's own update and upsert. */
 async function writeStructure(db: D1Database, uid: string, structure: string, known: boolean): Promise<boolean> {
-  const now = Date.now();
-  const at = new Date(now).toISOString();
-  if (known) {
-    const updated = await db.prepare(UPDATE_STRUCTURE).bind(uid, structure, at, "verified", now).run();
-    if (updated.meta.changes > 0) return false;
-  }
-  const rows = await db.prepare(UPSERT_STRUCTURE).bind(uid, structure, at, "verified", now).all<{ modification_date: string | null }>();
-  return rows.results[0]?.modification_date == null;
+  const write = { masterNodeUid: uid, structure, release: null, country: null, trust: "verified" as const, isFiltered: false, now: Date.now() };
+  return (await upsertInstallationStructure(db, write, known)).created;
 }
 
 export class Installation extends DurableObject<Env> {
@@ -104,10 +75,10 @@ export default {
     const object = (uid: string) => env.INSTALLATION.get(env.INSTALLATION.idFromName(uid));
     const viaObject = env.FLOOR !== "direct";
     if (pathname === "/api/v1/action_logs/") {
-      const { action_logs: logs } = await request.json<LogsRequest>();
+      const { action_logs: logs } = await request.json<{ action_logs: ActionLog[] }>();
       const uid = logs[0]?.master_node_uid ?? "";
       const ids = logs.map((l) => l.external_id);
-      const rows = logs.map(row);
+      const rows = logs.map(actionLogRow);
       const added = viaObject ? await object(uid).storeActionLogs(uid, ids, rows) : await insertLogs(env.COLLECTOR_DB, uid, rows);
       const statuses = logs.map((l) => ({ master_node_uid: uid, external_id: l.external_id, status: added.has(l.external_id) ? "added" : "existed" }));
       return json({ status: "ok", action_logs: statuses });
