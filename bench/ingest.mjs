@@ -139,7 +139,8 @@ function machine() {
 /** Which code was measured: the commit, and the paths the Worker is built from that differ from it. */
 function source() {
   const git = (args) => spawnSync("git", args, { cwd: root, encoding: "utf8" }).stdout.trim();
-  const dirty = git(["diff", "--name-only", "HEAD", "--", "worker", "schemas", "migrations", "wrangler.toml", "package-lock.json"])
+  const paths = ["worker", "schemas", "migrations", "wrangler.toml", "package-lock.json", ...(FLOOR ? ["bench/lib/floor-worker.ts"] : [])];
+  const dirty = git(["diff", "--name-only", "HEAD", "--", ...paths])
     .split("\n")
     .filter(Boolean);
   return { commit: git(["rev-parse", "--short", "HEAD"]), dirty, config: process.env.BENCH_CONFIG ?? null, floor: FLOOR };
